@@ -1,0 +1,44 @@
+# Two commands on a fresh machine with Python 3.11+: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: site test serve bench lint format demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+site: $(STAMP) ## build every demo client's site into site/
+	$(BIN)/svcsite build --data data --out site
+
+test: $(TEST_STAMP) ## run every test (browser tests use the system Chromium)
+	$(BIN)/python -m pytest
+
+serve: $(STAMP) ## live preview of one client: make serve CLIENT=<id>
+	$(BIN)/svcsite serve $(CLIENT)
+
+bench: $(TEST_STAMP) ## the section 9 benchmark: 200 clients x 36 months
+	$(BIN)/python -m generator.bench
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+demo: $(STAMP) ## regenerate the bundled demo portfolio and minutes
+	$(BIN)/svcsite demo --out data --content content --clients 6 --months 24 --seed 7
+
+clean:
+	rm -rf site build .bench

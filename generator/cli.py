@@ -1,0 +1,134 @@
+"""`svcsite`: build, check, serve, audit and demo. Exit 0 on success, 1 on invalid input or
+audit findings (a clear message, no traceback), 2 on bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import InputError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="svcsite",
+        description="Service-transparency sites: SLA figures per client, from CSV exports.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build every client's site")
+    build.add_argument(
+        "--data", type=Path, default=Path("data"), help="the portfolio (default: data)"
+    )
+    build.add_argument(
+        "--out", type=Path, default=Path("site"), help="where the sites go (default: site)"
+    )
+    build.add_argument(
+        "--client", action="append", metavar="ID", help="build only this client (repeatable)"
+    )
+    build.add_argument(
+        "--as-of",
+        metavar="TIMESTAMP",
+        help="report as at this instant (default: the data's latest)",
+    )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="client sites in parallel",
+    )
+    build.add_argument("--strict", action="store_true", help="fail on any quarantined row")
+
+    check = commands.add_parser(
+        "check", help="validate the inputs and print the data-quality report"
+    )
+    check.add_argument("--data", type=Path, default=Path("data"))
+    check.add_argument("--strict", action="store_true", help="fail on any quarantined row")
+
+    serve = commands.add_parser("serve", help="live preview of one client's site (mkdocs serve)")
+    serve.add_argument("client", nargs="?", metavar="CLIENT", help="client id (default: the first)")
+
+    audit = commands.add_parser("audit", help="scan built sites for leaks; exit 1 on any finding")
+    audit.add_argument("site_dir", nargs="?", type=Path, default=Path("site"), metavar="SITE_DIR")
+    audit.add_argument("--data", type=Path, default=Path("data"))
+
+    demo = commands.add_parser("demo", help="write a realistic synthetic portfolio")
+    demo.add_argument("--out", type=Path, default=Path("data"))
+    demo.add_argument("--content", type=Path, default=None, help="also write meeting minutes here")
+    demo.add_argument("--clients", type=int, default=6)
+    demo.add_argument("--months", type=int, default=24)
+    demo.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    return build(
+        data_dir=args.data,
+        out_dir=args.out,
+        clients=args.client,
+        as_of=args.as_of,
+        jobs=args.jobs,
+        strict=args.strict,
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.build import check
+
+    return check(data_dir=args.data, strict=args.strict)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    environment = dict(os.environ)
+    if args.client:
+        environment["SVCSITE_CLIENT"] = args.client
+    return subprocess.call([sys.executable, "-m", "mkdocs", "serve"], env=environment)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from generator.audit import audit_sites
+    from generator.config import load_config
+    from generator.inputs import CONFIG_FILE
+
+    findings = audit_sites(args.site_dir, load_config(args.data / CONFIG_FILE))
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    print(f"audit: {len(findings)} finding(s) in {args.site_dir}")
+    return EXIT_INVALID if findings else EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from generator.demo import write_demo
+
+    if args.clients < 1 or args.months < 1:
+        print("svcsite demo: --clients and --months must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    summary = write_demo(
+        args.out, clients=args.clients, months=args.months, seed=args.seed, content=args.content
+    )
+    print(f"demo: wrote {summary} to {args.out}")
+    return EXIT_OK
+
+
+_COMMANDS = {"build": _build, "check": _check, "serve": _serve, "audit": _audit, "demo": _demo}

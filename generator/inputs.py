@@ -1,0 +1,32 @@
+"""Load and validate: `clients.yml` and the CSV exports in, typed tables and the
+data-quality report out. The first stage of the pipeline, and its only input I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from generator.config import Config, load_config
+from generator.load import load_tables
+from generator.quality import DataQuality, data_quality
+from generator.validate import validate_table
+
+CONFIG_FILE = "clients.yml"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    config: Config
+    tables: dict[str, pd.DataFrame]  # the rows used, typed; a source not supplied is absent
+    quality: DataQuality
+
+
+def read_inputs(data_dir: Path) -> Inputs:
+    """Read and check everything in `data_dir`; raise InputError on a structural problem."""
+    config = load_config(data_dir / CONFIG_FILE)
+    raw = load_tables(data_dir, config)
+    checked = {name: validate_table(table, config) for name, table in raw.items()}
+    quality = data_quality(raw, checked, [client.id for client in config.clients])
+    return Inputs(config, {name: result.used for name, result in checked.items()}, quality)

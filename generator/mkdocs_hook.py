@@ -1,0 +1,51 @@
+"""MkDocs hook for plain `mkdocs serve` / `mkdocs build` at the repository root: generate the
+pages of one client (SVCSITE_CLIENT, else the first in data/clients.yml) before the build.
+
+Files are rewritten only when their text changed, so the watcher of the generated folder
+does not rebuild forever.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.build import as_of_instant
+from generator.inputs import read_inputs
+from generator.pages import client_pages
+from generator.site import site_url, write_docs
+
+DATA_DIR = Path(os.environ.get("SVCSITE_DATA", "data"))
+PREVIEW_DIR = Path("build") / "preview"
+
+
+def on_config(config):
+    inputs = read_inputs(DATA_DIR)
+    client_id = os.environ.get("SVCSITE_CLIENT") or inputs.config.clients[0].id
+    client = inputs.config.client(client_id)
+    pages = client_pages(inputs, client, as_of_instant(inputs, None))
+    docs_dir = PREVIEW_DIR / client_id
+    staging = PREVIEW_DIR / f".{client_id}.new"
+    write_docs(pages, client_id, staging)
+    _sync(staging, docs_dir)
+    config.docs_dir = str(docs_dir.resolve())
+    config.site_name = client.name
+    config.site_url = config.site_url or site_url(inputs, client_id)
+    return config
+
+
+def _sync(source: Path, target: Path) -> None:
+    """Make `target` hold exactly `source`'s files, touching only what differs."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    for relative in wanted:
+        new, old = source / relative, target / relative
+        if not old.is_file() or old.read_bytes() != new.read_bytes():
+            old.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(new, old)
+    for old in [p for p in target.rglob("*") if p.is_file()]:
+        if old.relative_to(target) not in wanted:
+            old.unlink()
+    shutil.rmtree(source)

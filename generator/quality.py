@@ -1,0 +1,131 @@
+"""The data-quality report: for every file, rows in = used + superseded + quarantined, and
+every quarantined row as `file:line: column: problem (value)`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from generator.errors import Problem
+from generator.load import FILE, LINE, RawTable
+from generator.render import render
+from generator.tables import TABLES
+from generator.validate import CheckedTable
+
+STATUSES = ("used", "superseded", "quarantined")
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    received: int = 0
+    used: int = 0
+    superseded: int = 0
+    quarantined: int = 0
+
+
+@dataclass(frozen=True)
+class FileReport:
+    table: str
+    file: str
+    encoding: str
+    counts: RowCounts
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    files: list[FileReport]
+    problems: list[Problem]
+    absent: list[str]  # sources not supplied
+    # client id -> table -> counts of that client's rows (rows naming no known client are
+    # only in the operator's report, never on a client's site)
+    by_client: dict[str, dict[str, RowCounts]] = field(default_factory=dict)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(report.counts.quarantined for report in self.files)
+
+    def table_counts(self, table: str) -> RowCounts:
+        reports = [report.counts for report in self.files if report.table == table]
+        return RowCounts(
+            *(sum(getattr(c, name) for c in reports) for name in RowCounts.__dataclass_fields__)
+        )
+
+    def to_json(self) -> str:
+        document = {
+            "absent": self.absent,
+            "files": [
+                {"table": r.table, "file": r.file, "encoding": r.encoding, **asdict(r.counts)}
+                for r in self.files
+            ],
+            "problems": [problem.as_dict() for problem in self.problems],
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"{r.file}: {r.counts.received} rows in, {r.counts.used} used, "
+            f"{r.counts.superseded} superseded, {r.counts.quarantined} quarantined ({r.encoding})"
+            for r in self.files
+        ]
+        lines += [f"{name}: no records supplied" for name in self.absent]
+        return lines
+
+
+def data_quality(
+    raw: dict[str, RawTable], checked: dict[str, CheckedTable], client_ids: list[str]
+) -> DataQuality:
+    files: list[FileReport] = []
+    problems: list[Problem] = []
+    by_client: dict[str, dict[str, RowCounts]] = {client: {} for client in client_ids}
+    for name, result in checked.items():
+        status = result.quarantine.status
+        per_file = pd.crosstab(result.raw[FILE], status).reindex(
+            columns=list(STATUSES), fill_value=0
+        )
+        for raw_file in raw[name].files:
+            row = per_file.loc[raw_file.path] if raw_file.path in per_file.index else None
+            used, superseded, quarantined = (
+                (0, 0, 0) if row is None else (int(row[s]) for s in STATUSES)
+            )
+            quarantined += len(raw_file.broken)
+            counts = RowCounts(raw_file.rows_in, used, superseded, quarantined)
+            files.append(FileReport(name, raw_file.path, raw_file.encoding, counts))
+        per_client = pd.crosstab(result.raw["client_id"], status).reindex(
+            index=client_ids, columns=list(STATUSES), fill_value=0
+        )
+        for client, row in per_client.iterrows():
+            by_client[str(client)][name] = RowCounts(
+                int(row.sum()), *(int(row[s]) for s in STATUSES)
+            )
+        frame = result.quarantine.problems
+        problems += [
+            Problem(
+                file=f,
+                line=None if pd.isna(n) else int(n),
+                column=c,
+                message=m,
+                value=None if pd.isna(v) else str(v),
+            )
+            for f, n, c, m, v in zip(
+                frame[FILE],
+                frame[LINE],
+                frame["column"],
+                frame["message"],
+                frame["value"],
+                strict=True,
+            )
+        ]
+    absent = [name for name in TABLES if name not in checked]
+    return DataQuality(files, problems, absent, by_client)
+
+
+def write_report(quality: DataQuality, directory: Path) -> None:
+    """build/data-quality.json and .md: the operator's copy, with every quarantined value."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "data-quality.json").write_text(quality.to_json(), encoding="utf-8")
+    (directory / "data-quality.md").write_text(
+        render("data-quality.md.j2", quality=quality), encoding="utf-8"
+    )

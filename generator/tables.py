@@ -1,0 +1,210 @@
+"""One declaration per CSV export (contract 4.2): each column's type, whether it is required,
+its allowed values, whether it is personal data, and what it means.
+
+These declarations drive parsing, validation messages, redaction, the downloads and the
+documentation of the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["id", "reference", "category", "timestamp", "date", "boolean", "number", "text"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    free_text: bool = False  # published only after redaction
+    personal: bool = False  # never published
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    id_column: str
+    period_column: str
+    columns: tuple[Column, ...]
+    required_source: bool = False
+    # (earlier, later): a row whose `later` instant precedes its `earlier` one is quarantined.
+    order: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.required)
+
+    @property
+    def personal_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.personal)
+
+    @property
+    def free_text_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.free_text)
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+CLIENT_ID = Column("client_id", "reference", "The client's id, as in clients.yml.", required=True)
+BOOLEAN_TRUE = ("true", "yes", "y", "1", "t")
+BOOLEAN_FALSE = ("false", "no", "n", "0", "f")
+
+INCIDENTS = Table(
+    name="incidents",
+    description="Faults reported on the client's systems and how they were attended and restored.",
+    id_column="incident_id",
+    period_column="reported_at",
+    required_source=True,
+    order=(("reported_at", "attended_at"), ("reported_at", "resolved_at")),
+    columns=(
+        Column("incident_id", "id", "The contractor's incident reference.", required=True),
+        CLIENT_ID,
+        Column("site_id", "reference", "The client's site, as in clients.yml.", required=True),
+        Column("system", "reference", "The system at that site, e.g. cctv.", required=True),
+        Column(
+            "priority", "reference", "Priority, one of the client's SLA priorities.", required=True
+        ),
+        Column("reported_at", "timestamp", "When the fault was reported.", required=True),
+        Column("attended_at", "timestamp", "When an engineer attended (on site or remotely)."),
+        Column("resolved_at", "timestamp", "When the system was restored."),
+        Column(
+            "paused_minutes",
+            "number",
+            "Minutes the restore clock stopped with the client's agreement.",
+            minimum=0,
+        ),
+        Column("pause_reason", "text", "Why the clock was paused.", free_text=True),
+        Column("outage", "boolean", "Whether the system was down (counts against availability)."),
+        Column("cause", "text", "The root cause found.", free_text=True),
+        Column("summary", "text", "What happened and what was done.", free_text=True),
+        Column("reported_by", "text", "Who reported the fault.", personal=True),
+    ),
+)
+
+MAINTENANCE = Table(
+    name="maintenance",
+    description="Planned (preventive) and corrective maintenance jobs.",
+    id_column="job_id",
+    period_column="due_date",
+    columns=(
+        Column("job_id", "id", "The contractor's job reference.", required=True),
+        CLIENT_ID,
+        Column("site_id", "reference", "The client's site, as in clients.yml.", required=True),
+        Column("system", "reference", "The system at that site.", required=True),
+        Column(
+            "kind",
+            "category",
+            "Preventive or corrective.",
+            required=True,
+            allowed=("preventive", "corrective"),
+        ),
+        Column("due_date", "date", "The date the job was due.", required=True),
+        Column("completed_at", "timestamp", "When the job was completed."),
+        Column(
+            "status",
+            "category",
+            "Open, completed or cancelled.",
+            required=True,
+            allowed=("open", "completed", "cancelled"),
+        ),
+        Column(
+            "first_time_fix",
+            "boolean",
+            "Whether a corrective job fixed the fault at the first visit.",
+        ),
+        Column("notes", "text", "The engineer's notes.", free_text=True),
+        Column("technician", "text", "Who did the job.", personal=True),
+    ),
+)
+
+COMPLAINTS = Table(
+    name="complaints",
+    description="Complaints and feedback from the client, and how they were handled.",
+    id_column="complaint_id",
+    period_column="received_at",
+    order=(("received_at", "acknowledged_at"), ("received_at", "resolved_at")),
+    columns=(
+        Column("complaint_id", "id", "The contractor's complaint reference.", required=True),
+        CLIENT_ID,
+        Column("site_id", "reference", "The site concerned, if any."),
+        Column("received_at", "timestamp", "When the complaint was received.", required=True),
+        Column("channel", "text", "How it was received: phone, e-mail, portal, letter..."),
+        Column("category", "text", "What it was about.", required=True),
+        Column("acknowledged_at", "timestamp", "When it was acknowledged."),
+        Column("resolved_at", "timestamp", "When it was resolved."),
+        Column(
+            "status",
+            "category",
+            "Open, resolved, escalated or withdrawn.",
+            required=True,
+            allowed=("open", "resolved", "escalated", "withdrawn"),
+        ),
+        Column("escalated", "boolean", "Whether it was escalated."),
+        Column("root_cause", "text", "The cause found.", free_text=True),
+        Column(
+            "corrective_action",
+            "text",
+            "What was done so that it does not happen again.",
+            free_text=True,
+        ),
+        Column(
+            "satisfaction",
+            "number",
+            "The complainant's satisfaction, 1 to 5.",
+            minimum=1,
+            maximum=5,
+            integer=True,
+        ),
+        Column("description", "text", "The complaint.", free_text=True),
+        Column("complainant_name", "text", "Who complained.", personal=True),
+        Column("complainant_phone", "text", "Their phone number.", personal=True),
+        Column("complainant_email", "text", "Their e-mail address.", personal=True),
+    ),
+)
+
+ACTIONS = Table(
+    name="actions",
+    description="Decisions and actions recorded at review meetings.",
+    id_column="action_id",
+    period_column="meeting_date",
+    columns=(
+        Column("action_id", "id", "The action's reference.", required=True),
+        CLIENT_ID,
+        Column("meeting_date", "date", "The date of the meeting that raised it.", required=True),
+        Column("meeting", "text", "The meeting, e.g. 'Quarterly review Q3 2026'.", free_text=True),
+        Column("level", "category", "Working or senior level.", allowed=("working", "senior")),
+        Column("decision", "text", "What was decided.", required=True, free_text=True),
+        Column("owner", "text", "Who owns the action (a role).", free_text=True),
+        Column("due_date", "date", "When it is due."),
+        Column(
+            "status",
+            "category",
+            "Open, done or dropped.",
+            required=True,
+            allowed=("open", "done", "dropped"),
+        ),
+        Column("closed_on", "date", "When it was closed."),
+        Column("outcome", "text", "What came of it.", free_text=True),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    table.name: table for table in (INCIDENTS, MAINTENANCE, COMPLAINTS, ACTIONS)
+}
