@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -58,7 +59,13 @@ def _minutes(value: Any) -> float:
     return number * 60 if unit == "h" else number
 
 
+def _open_hours(text: str) -> str:
+    parse_hours(text)
+    return text
+
+
 Minutes = Annotated[float, BeforeValidator(_minutes)]
+OpenHours = Annotated[str, AfterValidator(_open_hours)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
@@ -75,16 +82,9 @@ class Provider(Strict):
 class CalendarConfig(Strict):
     """A business calendar: weekday opening hours, minus holidays and extra closed dates."""
 
-    hours: dict[Literal[WEEKDAYS], str] = Field(default_factory=dict)  # type: ignore[valid-type]
+    hours: dict[Literal[WEEKDAYS], OpenHours] = Field(default_factory=dict)  # type: ignore[valid-type]
     holidays: str | None = None
     extra_closed: list[date] = Field(default_factory=list)
-
-    @field_validator("hours")
-    @classmethod
-    def _hours_parse(cls, hours: dict[str, str]) -> dict[str, str]:
-        for text in hours.values():
-            parse_hours(text)
-        return hours
 
     @field_validator("holidays")
     @classmethod
@@ -276,7 +276,9 @@ def _pydantic_problems(file: Path, error: ValidationError) -> list[Problem]:
             message = str(cause)
         else:
             message = _PYDANTIC_MESSAGES.get(detail["type"], detail["msg"])
-            if detail["type"] not in ("missing",) and not isinstance(detail["input"], dict | list):
+            if detail["type"] not in ("missing", "extra_forbidden") and not isinstance(
+                detail["input"], dict | list
+            ):
                 message += f" (got {detail['input']!r})"
         problems.append(Problem(file=str(file), column=_key_path(location), message=message))
     return problems

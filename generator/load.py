@@ -97,20 +97,22 @@ def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, 
     if source.encoding is not None:
         encoding, data = _transcode(name, data, (source.encoding,))
     try:
-        arrow, broken_rows, blank_lines = _parse(name, data, header, source)
+        arrow, broken_rows = _parse(name, data, header, source)
     except _NotUtf8:
         if source.encoding is not None:
             raise
         encoding, data = _transcode(name, data, FALLBACK_ENCODINGS)
         header = _header(name, data)
-        arrow, broken_rows, blank_lines = _parse(name, data, header, source)
+        arrow, broken_rows = _parse(name, data, header, source)
     export_to_canonical = {export: canonical for canonical, export in source.columns.items()}
     arrow = arrow.rename_columns(
         [export_to_canonical.get(c.strip(), c.strip()) for c in arrow.column_names]
     )
     _check_columns(name, arrow.column_names, table, source)
 
-    lines, broken = _record_lines(data, arrow.num_rows, broken_rows, blank_lines, name)
+    lines, real, broken = _record_lines(data, arrow, broken_rows, name)
+    if not real.all():
+        arrow = arrow.filter(pa.array(real))
     frame = _canonical_frame(arrow, table, source)
     frame[FILE] = name
     frame[LINE] = lines
@@ -123,20 +125,14 @@ class _NotUtf8(Exception):
 
 def _parse(
     name: str, data: bytes, header: list[str], source: Source
-) -> tuple[pa.Table, list[pacsv.InvalidRow], int]:
-    """Every column as strings; rows with the wrong number of fields are set aside, and
-    blank lines counted."""
+) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+    """Every column as strings, blank lines as empty rows (so that rows match lines);
+    rows with the wrong number of fields are set aside."""
     broken_rows: list[pacsv.InvalidRow] = []
 
     def on_broken_row(row: pacsv.InvalidRow) -> str:
-        # Blank lines come here too (one field instead of many): they are no records.
-        if row.text.strip():
-            broken_rows.append(row)
-        else:
-            blank_lines.append(row)
+        broken_rows.append(row)
         return "skip"
-
-    blank_lines: list[pacsv.InvalidRow] = []
 
     try:
         arrow = pacsv.read_csv(
@@ -154,7 +150,7 @@ def _parse(
         if "UTF8" in str(error):
             raise _NotUtf8 from None
         raise InputError([Problem(file=name, message=f"cannot be read as CSV: {error}")]) from None
-    return arrow, broken_rows, len(blank_lines)
+    return arrow, broken_rows
 
 
 def _transcode(name: str, data: bytes, candidates: tuple[str, ...]) -> tuple[str, bytes]:
@@ -229,26 +225,32 @@ def _canonical_frame(arrow: pa.Table, table: Table, source: Source) -> pd.DataFr
 
 
 def _record_lines(
-    data: bytes, n_rows: int, broken_rows: list[pacsv.InvalidRow], blank_lines: int, name: str
-) -> tuple[np.ndarray, list[Problem]]:
-    """The line on which each parsed record starts (header = line 1), and the broken rows."""
-    n_records = n_rows + len(broken_rows)
-    # Counted in C, this spares the byte scan when no record spans lines and none is blank.
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if blank_lines == 0 and lines == n_records + 1:
+    data: bytes, arrow: pa.Table, broken_rows: list[pacsv.InvalidRow], name: str
+) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """For each parsed row: the line its record starts on (header = line 1) and whether it
+    is a real record (blank lines parse as empty rows); and a problem per broken row."""
+    n_records = arrow.num_rows + len(broken_rows)  # blank lines included
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    # Counted in C, this spares the byte scan when no record spans lines and none is empty.
+    if physical_lines == n_records + 1 and not _any_empty_row(arrow):
         record_lines = np.arange(2, n_records + 2, dtype="int64")
+        blank = np.zeros(n_records, dtype=bool)
     else:
-        starts = _record_starts(data)
-        newline_at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
-        start_lines = np.searchsorted(newline_at, starts) + 1
-        if len(starts) != n_records + 1:
-            start_lines = _record_lines_slowly(data)
-        record_lines = start_lines[1:]  # the header is not a record
+        start_lines, blank = _record_starts_and_blanks(data)
+        if len(start_lines) != n_records + 1:
+            raise InputError(
+                [
+                    Problem(
+                        file=name,
+                        message="quoting is irregular: records cannot be matched to lines",
+                    )
+                ]
+            )
+        record_lines, blank = start_lines[1:], blank[1:]  # the header is not a record
     broken: list[Problem] = []
     if broken_rows:
-        broken_index = _find_broken(data, broken_rows)
-        keep = np.ones(len(record_lines), dtype=bool)
-        for row, index in zip(broken_rows, broken_index, strict=True):
+        keep = np.ones(n_records, dtype=bool)
+        for row, index in zip(broken_rows, _find_broken(data, broken_rows), strict=True):
             keep[index] = False
             broken.append(
                 Problem(
@@ -259,45 +261,50 @@ def _record_lines(
                     value=row.text[:80],
                 )
             )
-        record_lines = record_lines[keep]
-    return record_lines.astype("int64"), broken
+        record_lines, blank = record_lines[keep], blank[keep]
+    return record_lines[~blank], ~blank, broken
 
 
-def _record_starts(data: bytes) -> np.ndarray:
-    """Byte offsets where non-empty CSV records start: a newline ends a record only outside
-    quotes, and quotes always come in pairs inside a quoted field ("" escapes one)."""
-    buffer = np.frombuffer(data, dtype=np.uint8)
+def _any_empty_row(arrow: pa.Table) -> bool:
+    if arrow.num_columns == 0 or arrow.num_rows == 0:
+        return False
+    empty = pc.is_null(arrow.column(0))
+    for column in arrow.columns[1:]:
+        empty = pc.and_(empty, pc.is_null(column))
+    return bool(pc.any(empty).as_py())
+
+
+def _record_ends(buffer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every newline, and those that end a CSV record: a newline ends a record only outside
+    quotes, and quotes always pair up inside a quoted field ("" escapes one), so the parity
+    of the quotes before a newline tells."""
     newlines = np.flatnonzero(buffer == 0x0A)
     quotes = np.flatnonzero(buffer == 0x22)
-    if len(quotes):
-        newlines = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [len(data)]))
+    ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0] if len(quotes) else newlines
+    return newlines, ends
+
+
+def _record_starts_and_blanks(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The line each CSV record starts on, and whether it is a blank line."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    newlines, ends = _record_ends(buffer)
+    starts = np.concatenate(([0], ends + 1))
+    ends = np.concatenate((ends, [len(data)]))
+    if starts[-1] == len(data):  # the newline that ends the file starts no record
+        starts, ends = starts[:-1], ends[:-1]
     length = ends - starts
-    # A record is empty when nothing, or only a carriage return, stands before its newline.
-    last_char = buffer[np.clip(ends - 1, 0, None)] if len(data) else np.array([], dtype=np.uint8)
-    empty = (length == 0) | ((length == 1) & (last_char == 0x0D))
-    return starts[~empty]
-
-
-def _record_lines_slowly(data: bytes) -> np.ndarray:
-    """Fallback for files whose quoting the byte scan cannot follow (e.g. a stray quote
-    inside an unquoted field): Python's csv module tracks lines exactly."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    lines, previous_end = [], 0
-    for record in reader:
-        if record:
-            lines.append(previous_end + 1)
-        previous_end = reader.line_num
-    return np.asarray(lines, dtype="int64")
+    last_char = buffer[np.clip(ends - 1, 0, None)] if len(data) else np.zeros(0, dtype=np.uint8)
+    blank = (length == 0) | ((length == 1) & (last_char == 0x0D))
+    return np.searchsorted(newlines, starts) + 1, blank
 
 
 def _find_broken(data: bytes, broken_rows: list[pacsv.InvalidRow]) -> list[int]:
-    """Index (among data records) of each row the CSV parser skipped, found by its text."""
+    """Index (among the records after the header) of each row the parser skipped, by its text."""
+    _, ends = _record_ends(np.frombuffer(data, dtype=np.uint8))
     indexes, search_from = [], 0
-    starts = _record_starts(data)[1:]
     for row in broken_rows:
         offset = data.find(row.text.encode("utf-8"), search_from)
-        indexes.append(int(np.searchsorted(starts, offset, side="right")) - 1)
+        # Record k (the header is record 0) ends at ends[k].
+        indexes.append(int(np.searchsorted(ends, offset, side="left")) - 1)
         search_from = offset + 1
     return indexes

@@ -1,0 +1,2449 @@
+"""A realistic, seeded, deterministic synthetic portfolio (``svcsite demo``).
+
+The portfolio is that of a Hong Kong security-systems contractor (a Type III security company
+licensee) maintaining CCTV, access control, intruder alarms, video intercoms, car park barriers
+and fire alarm interfaces for residential estates, bank branch networks, shopping malls,
+schools, hotels and data centres.
+
+Everything is drawn from ``numpy.random.default_rng`` streams derived from the seed and the
+client's position, and the data end at a fixed instant (``DEMO_END``), so the same arguments
+always write byte-identical files. Rows are generated as numpy arrays per table (loops run over
+clients, templates and meetings, never over rows), so 200 clients x 36 months (about a million
+incidents) take seconds.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import holidays as _holidays
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+__all__ = [
+    "ACTION_COLUMNS",
+    "COMPLAINT_COLUMNS",
+    "DEMO_END",
+    "INCIDENT_COLUMNS",
+    "MAINTENANCE_COLUMNS",
+    "DemoSummary",
+    "PlantedDefect",
+    "write_demo",
+]
+
+DEMO_END = datetime(2026, 10, 31, 23, 59)
+"""The last instant of the demo data: fixed, so the output never depends on today's date."""
+
+INCIDENT_COLUMNS = (
+    "incident_id",
+    "client_id",
+    "site_id",
+    "system",
+    "priority",
+    "reported_at",
+    "attended_at",
+    "resolved_at",
+    "paused_minutes",
+    "pause_reason",
+    "outage",
+    "cause",
+    "summary",
+    "reported_by",
+)
+MAINTENANCE_COLUMNS = (
+    "job_id",
+    "client_id",
+    "site_id",
+    "system",
+    "kind",
+    "due_date",
+    "completed_at",
+    "status",
+    "first_time_fix",
+    "notes",
+    "technician",
+)
+COMPLAINT_COLUMNS = (
+    "complaint_id",
+    "client_id",
+    "site_id",
+    "received_at",
+    "channel",
+    "category",
+    "acknowledged_at",
+    "resolved_at",
+    "status",
+    "escalated",
+    "root_cause",
+    "corrective_action",
+    "satisfaction",
+    "description",
+    "complainant_name",
+    "complainant_phone",
+    "complainant_email",
+)
+ACTION_COLUMNS = (
+    "action_id",
+    "client_id",
+    "meeting_date",
+    "meeting",
+    "level",
+    "decision",
+    "owner",
+    "due_date",
+    "status",
+    "closed_on",
+    "outcome",
+)
+
+
+@dataclass(frozen=True)
+class PlantedDefect:
+    """One deliberate data defect: where it is and what a validator should say about it."""
+
+    file: str  # e.g. "incidents.csv"
+    line: int  # line of the file on which the record starts (header = line 1)
+    record_id: str
+    column: str
+    problem: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What `write_demo` wrote: rows per file (header excluded, defects included)."""
+
+    clients: tuple[str, ...]
+    incidents: int
+    maintenance: int
+    complaints: int
+    actions: int
+    minutes: int  # meeting-minutes files written under `content`
+    defects: tuple[PlantedDefect, ...] = ()
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Rows written per CSV file name."""
+        return {
+            "incidents.csv": self.incidents,
+            "maintenance.csv": self.maintenance,
+            "complaints.csv": self.complaints,
+            "actions.csv": self.actions,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data
+# --------------------------------------------------------------------------------------------
+
+# Portfolio density (contract section 9): 200 clients x 36 months ~ 1,000,000 incidents,
+# 300,000 maintenance jobs and 60,000 complaints. Rates are per unit of client weight
+# (sum over the client's (site, system) pairs of site weight x system weight) and month;
+# calibrated so that the average client of the kind cycle gets ~139 incidents, ~42 jobs
+# and ~8 complaints a month.
+_INCIDENTS_PER_WEIGHT_MONTH = 10.4
+_COMPLAINTS_PER_SQRT_WEIGHT_MONTH = 2.16
+_CORRECTIVE_SHARE = 0.147  # share of incidents (x cause factor) that raise a follow-up job
+
+SYSTEMS = (
+    "cctv",
+    "access_control",
+    "intruder_alarm",
+    "video_intercom",
+    "car_park_barrier",
+    "fire_alarm_interface",
+)
+_SYS = {name: i for i, name in enumerate(SYSTEMS)}
+_SYSTEM_WEIGHT = np.array([1.6, 1.3, 0.7, 0.9, 0.8, 0.35])
+_SYSTEM_TEXT = np.array(
+    [
+        "CCTV",
+        "access control",
+        "intruder alarm",
+        "video intercom",
+        "car park barrier",
+        "fire alarm interface",
+    ],
+    dtype=object,
+)
+_MONTHLY_PM = np.array([True, True, False, False, True, False])  # else quarterly
+_DEVICES = (
+    ("Camera",),
+    ("Card reader", "Door"),
+    ("Detector", "Zone"),
+    ("Door station", "Handset"),
+    ("Barrier",),
+    ("Interface module",),
+)
+_LOCATIONS = (
+    (
+        "car park B2",
+        "car park B1",
+        "main lobby",
+        "loading bay",
+        "lift lobby 12/F",
+        "lift lobby 3/F",
+        "staircase B",
+        "perimeter fence (east)",
+        "podium entrance",
+        "roof",
+        "rear lane",
+        "back-of-house corridor",
+        "refuse room",
+        "entrance canopy",
+    ),
+    (
+        "main entrance",
+        "staff entrance",
+        "server room",
+        "plant room",
+        "back-of-house corridor",
+        "lift car 3",
+        "car park lift lobby",
+        "roof door",
+        "management office",
+        "store room",
+    ),
+    (
+        "management office",
+        "store room",
+        "roof access",
+        "rear door",
+        "IT room",
+        "staff room",
+        "ground floor shopfront",
+        "basement corridor",
+    ),
+    ("main lobby", "side entrance", "car park lobby", "podium gate", "clubhouse entrance"),
+    ("car park entrance", "car park exit", "loading bay gate", "B1 ramp", "visitor lane"),
+    ("fire control room", "main entrance", "staircase doors", "2/F fire panel", "basement"),
+)
+
+_PRIORITIES = ("P1", "P2", "P3", "P4")
+
+
+@dataclass(frozen=True)
+class _Cause:
+    name: str
+    systems: Mapping[str, float]
+    templates: tuple[str, ...]
+    work: tuple[str, ...]
+    remote: float = 0.02  # probability of a remote fix (no attendance)
+    outage: bool = True  # can take the system down
+    corrective: float = 1.0  # relative chance of a follow-up corrective job
+
+
+_CAUSES: tuple[_Cause, ...] = (
+    _Cause(
+        "Power supply failure",
+        {
+            "cctv": 10,
+            "access_control": 8,
+            "intruder_alarm": 4,
+            "video_intercom": 6,
+            "car_park_barrier": 6,
+            "fire_alarm_interface": 3,
+        },
+        (
+            "{device} {n} at {loc} lost power; faulty 12V PSU replaced",
+            "{device}s at {loc} down after power trip; MCB reset and PSU replaced",
+            "{device} {n} at {loc} intermittent, PSU output 10.8V; unit replaced",
+        ),
+        ("replaced PSU with 5A unit and fitted surge protection", "UPS installed on the circuit"),
+        corrective=1.2,
+    ),
+    _Cause(
+        "Hard disk failure on NVR",
+        {"cctv": 7},
+        (
+            "NVR {k} reporting HDD failure, recording gaps on {n} channels; disk replaced and "
+            "array rebuilt",
+            "NVR {k} disk S.M.A.R.T. errors; 8TB surveillance HDD replaced",
+        ),
+        ("replaced remaining HDDs of the same batch in NVR {k}", "RAID health check on NVR {k}"),
+        corrective=2.0,
+    ),
+    _Cause(
+        "Network switch failure",
+        {"cctv": 6, "access_control": 4, "video_intercom": 3},
+        (
+            "{device}s at {loc} offline; PoE switch failed and replaced",
+            "Intermittent loss of {device}s at {loc}; switch port errors, uplink re-terminated",
+        ),
+        ("replaced spare PoE switch in site stock", "re-patched cabinet and labelled uplinks"),
+        corrective=1.2,
+    ),
+    _Cause(
+        "PoE injector failure",
+        {"cctv": 5},
+        ("Camera {n} at {loc} offline; replaced PoE injector",),
+        ("replaced injectors of the same batch",),
+    ),
+    _Cause(
+        "Camera vandalised",
+        {"cctv": 3},
+        (
+            "Camera {n} at {loc} dome smashed; housing and camera replaced",
+            "Camera {n} at {loc} sprayed with paint; dome cleaned and anti-vandal cover fitted",
+        ),
+        ("fitted anti-vandal housing to camera {n}",),
+        corrective=1.5,
+    ),
+    _Cause(
+        "Water ingress",
+        {"cctv": 4, "intruder_alarm": 2, "car_park_barrier": 2, "access_control": 2},
+        (
+            "{device} {n} at {loc} faulty after heavy rain; water ingress, housing resealed",
+            "{device} {n} at {loc} foggy image / shorting after rainstorm; connector replaced",
+        ),
+        ("resealed cable glands and fitted drip loops", "relocated junction box above flood level"),
+        corrective=1.5,
+    ),
+    _Cause(
+        "Firmware fault",
+        {"cctv": 3, "access_control": 3, "video_intercom": 3, "intruder_alarm": 1},
+        (
+            "NVR {k} rebooting repeatedly; firmware rolled back remotely",
+            "{device} {n} at {loc} freezing; firmware updated to vendor hotfix",
+        ),
+        ("firmware baseline applied to all units",),
+        remote=0.7,
+        corrective=0.4,
+    ),
+    _Cause(
+        "Camera view obstructed",
+        {"cctv": 4},
+        (
+            "Camera {n} at {loc} view blocked by new signage; camera repositioned",
+            "Camera {n} at {loc} blurred image; lens refocused and dome cleaned",
+        ),
+        ("agreed new camera position with client",),
+        outage=False,
+        corrective=0.3,
+    ),
+    _Cause(
+        "Time synchronisation drift",
+        {"cctv": 1},
+        ("NVR {k} timestamps drifted {m} minutes; NTP server reconfigured remotely",),
+        ("NTP monitoring added",),
+        remote=0.9,
+        outage=False,
+        corrective=0.1,
+    ),
+    _Cause(
+        "Card reader fault",
+        {"access_control": 9},
+        (
+            "Card reader {n} at {loc} not reading staff cards; reader replaced",
+            "Cards intermittently rejected at {loc}; reader {n} antenna re-seated",
+        ),
+        ("replaced card reader {n} with new model",),
+    ),
+    _Cause(
+        "Door contact misaligned",
+        {"access_control": 6, "intruder_alarm": 5},
+        (
+            "Door {n} at {loc} raising door-forced alarms; door contact realigned",
+            "Zone {n} at {loc} open on arming; door contact realigned and screws tightened",
+        ),
+        ("door closer adjusted so the door shuts fully",),
+        outage=False,
+        corrective=0.6,
+    ),
+    _Cause(
+        "Electromagnetic lock failure",
+        {"access_control": 5},
+        ("Maglock at {loc} not holding; lock and armature plate replaced",),
+        ("replaced maglock and bracket",),
+    ),
+    _Cause(
+        "Door controller offline",
+        {"access_control": 4},
+        ("Door controller {k} at {loc} offline; network cable re-terminated, controller rebooted",),
+        ("replaced controller {k} and restored configuration",),
+        remote=0.3,
+    ),
+    _Cause(
+        "Card database sync error",
+        {"access_control": 3},
+        ("New staff cards not accepted at {loc}; controller database resynchronised remotely",),
+        ("scheduled nightly database sync",),
+        remote=0.85,
+        outage=False,
+        corrective=0.1,
+    ),
+    _Cause(
+        "Exit button fault",
+        {"access_control": 3},
+        ("Exit button at {loc} stuck; button replaced",),
+        ("replaced exit buttons on the floor",),
+        outage=False,
+    ),
+    _Cause(
+        "False alarm",
+        {"intruder_alarm": 10, "fire_alarm_interface": 3},
+        (
+            "Zone {n} ({loc}) false alarm at night; PIR sensitivity adjusted",
+            "Repeated false alarms from zone {n} at {loc}; detector moved away from air-con outlet",
+            "Spurious fire signal released doors at {loc}; interface relay contacts cleaned",
+        ),
+        ("detector relocated and walk-tested",),
+        remote=0.25,
+        outage=False,
+        corrective=0.5,
+    ),
+    _Cause(
+        "Backup battery failure",
+        {"intruder_alarm": 5, "access_control": 2},
+        ("Panel at {loc} low battery trouble; 12V 7Ah battery replaced",),
+        ("replaced batteries older than three years",),
+    ),
+    _Cause(
+        "Detector fault",
+        {"intruder_alarm": 6},
+        (
+            "PIR detector zone {n} at {loc} tamper fault; detector replaced",
+            "Glass-break detector at {loc} not responding on walk test; replaced",
+        ),
+        ("replaced detector and walk-tested zone {n}",),
+    ),
+    _Cause(
+        "Signalling path failure",
+        {"intruder_alarm": 3},
+        ("Panel at {loc} not reporting to monitoring centre; IP communicator reset remotely",),
+        ("added 4G backup communicator",),
+        remote=0.6,
+    ),
+    _Cause(
+        "Handset fault",
+        {"video_intercom": 6},
+        ("Flat {flat} intercom handset no audio; handset replaced",),
+        ("replaced handset in flat {flat}",),
+        outage=False,
+    ),
+    _Cause(
+        "Door station fault",
+        {"video_intercom": 4},
+        ("Lobby door station at {loc} display blank; panel replaced",),
+        ("replaced door station front panel",),
+    ),
+    _Cause(
+        "Barrier arm damaged",
+        {"car_park_barrier": 6},
+        ("Barrier arm at {loc} struck by vehicle; arm replaced",),
+        ("fitted breakaway arm",),
+        corrective=1.5,
+    ),
+    _Cause(
+        "Loop detector fault",
+        {"car_park_barrier": 5},
+        ("Barrier at {loc} not lifting; induction loop detector retuned",),
+        ("re-cut and resealed induction loop",),
+    ),
+    _Cause(
+        "Octopus reader fault",
+        {"car_park_barrier": 3},
+        ("Octopus reader at {loc} not responding; reader reset",),
+        ("replaced Octopus reader module",),
+        remote=0.4,
+    ),
+    _Cause(
+        "Interface module fault",
+        {"fire_alarm_interface": 5},
+        ("Fire alarm interface at {loc} not releasing doors on test; relay module replaced",),
+        ("replaced interface relay module and retested with FSI contractor",),
+        corrective=1.5,
+    ),
+    _Cause(
+        "Signal wiring fault",
+        {"fire_alarm_interface": 3, "access_control": 1},
+        ("Fire signal to access control at {loc} lost; wiring repaired",),
+        ("replaced damaged fire-rated cable",),
+    ),
+)
+
+_CONTACT_NOTES = (
+    " Reported by {person}, tel {phone}.",
+    " Please call {person} on {phone} before attending.",
+    " Site contact: {person} ({email}).",
+    " Access via guard {person}, mobile {phone_dash}.",
+    " Call Mr {surname} on {phone} for the key.",
+    " {person} ({phone_intl}) to be informed on completion.",
+)
+
+_PAUSE_REASONS = (
+    "Awaiting client access to plant room",
+    "Part on order with client approval",
+    "Client requested work after office hours",
+    "Awaiting landlord permit for ceiling works",
+    "Site closed under typhoon signal No. 8",
+    "Awaiting client approval of quotation",
+    "Tenant fit-out works in progress",
+)
+
+_PM_NOTES = (
+    (
+        "Monthly PM: {n} cameras cleaned and checked, NVR HDD health OK, {d} days retention "
+        "verified",
+        "PM visit: {n} cameras checked, 1 dome cleaned of spider webs; NVR firmware current",
+        "Monthly PM: {n} cameras checked; camera {k} image dark at night, IR LED to be replaced",
+    ),
+    (
+        "PM: {n} card readers and maglocks tested, door contacts adjusted, event log reviewed",
+        "PM visit: {n} doors tested incl. fire release; 1 door closer adjusted",
+    ),
+    (
+        "Quarterly PM: {n} zones walk-tested, panel battery {v}V, monitoring centre signalling "
+        "test OK",
+        "Quarterly PM: all {n} detectors tested, 1 PIR lens cleaned; signalling test OK",
+    ),
+    (
+        "Quarterly PM: door stations and {n} handsets sampled, audio and video OK",
+        "Quarterly PM: lobby panels cleaned, {n} handsets tested, 1 handset reported faint audio",
+    ),
+    (
+        "Monthly PM: barrier arms and loops tested, {n} Octopus transactions verified, gearbox "
+        "lubricated",
+        "Monthly PM: barrier timing adjusted, safety loop tested, arm fixings tightened",
+    ),
+    (
+        "Quarterly PM: fire signal test with FSI contractor, all {n} doors released and reset OK",
+        "Quarterly PM: interface relays tested, {n} doors released, lift homing signal OK",
+    ),
+)
+_PM_REMARKS = (
+    "\nRemarks: tenant asked to reschedule part of the visit.",
+    "\nRemarks: ceiling access restricted; two devices checked from ladder only.\n"
+    "Follow-up visit to be booked.",
+    "\nRemarks: management office informed of findings.",
+)
+_ACCESS_NOTES = (
+    " Access arranged by {person}.",
+    " Keys collected from {person} at the management office.",
+)
+_CANCEL_NOTES = (
+    "Cancelled: site closed for renovation",
+    "Cancelled: duplicate work order",
+    "Cancelled: client postponed visit",
+)
+
+_CHANNELS = ("phone", "email", "portal", "letter", "in person")
+_CHANNEL_P = (0.3, 0.3, 0.2, 0.07, 0.13)
+_CATEGORIES = (
+    "Response time",
+    "Workmanship",
+    "Communication",
+    "False alarms",
+    "Billing",
+    "Staff conduct",
+    "Privacy",
+    "System reliability",
+)
+_CATEGORY_P = (0.22, 0.12, 0.16, 0.14, 0.07, 0.07, 0.06, 0.16)
+_COMPLAINT_TEXT = (
+    (
+        "Reported the {sys} fault at {site} in the morning and nobody came until {h} hours later.",
+        "{Sys} at {site} has been down for {d} days and the technician has still not come.",
+    ),
+    (
+        "After the camera replacement at {site} the cable trunking was left open and dust "
+        "everywhere.",
+        "The new card reader at {site} is loose and the door still does not lock properly.",
+    ),
+    (
+        "No update on the {sys} repair at {site} for {d} days despite several calls.",
+        "We were not told the {sys} would be switched off during maintenance at {site}.",
+    ),
+    (
+        "The intruder alarm at {site} went off {d} times this week after midnight.",
+        "Repeated false alarms at {site} are disturbing residents; please fix it for good.",
+    ),
+    (
+        "Invoice {inv} charges for a call-out that is covered by the contract.",
+        "Invoice {inv} lists parts that were never installed at {site}.",
+    ),
+    (
+        "Technician at {site} did not show his staff card and argued with our guard.",
+        "Contractor staff smoked in the staircase at {site} during the visit.",
+    ),
+    (
+        "A camera at {site} seems to look straight into flat {flat}; please adjust it.",
+        "Who can view the CCTV recordings of {site}? I want to know how long they are kept.",
+    ),
+    (
+        "The {sys} at {site} has failed again, fault number {d} this quarter.",
+        "{Sys} at {site} keeps going offline at night; the guards cannot rely on it.",
+    ),
+)
+_COMPLAINT_TEXT_ZH = (
+    "大堂閉路電視鏡頭損壞{d}日仍未維修，請盡快處理。",
+    "停車場閘口經常故障，住客要等候很久，請跟進。",
+    "保安系統晚上經常誤鳴，影響住戶休息。",
+)
+_COMPLAINT_PERSONAL = (
+    " Please call me on {phone}.",
+    " Contact me at {email}.",
+    " My HKID is {hkid} for your records.",
+    " I already spoke to {person} at the management office but nothing happened.",
+    " Reply to {email} or call {phone_intl}.",
+)
+_COMPLAINT_MARKUP = (
+    "<b>URGENT</b> ",
+    "<script>alert('x')</script> ",
+    "[see photo](http://example.com/photo.jpg) ",
+)
+_ROOT_CAUSES = (
+    (
+        "Only one technician on call that evening",
+        "Job dispatched to the wrong team",
+        "Part not carried on the van",
+    ),
+    ("Site not cleaned after work", "Installation not checked by supervisor"),
+    ("Job notes not shared with client", "No notice of planned shutdown was sent"),
+    ("Detector facing air-con outlet", "Door contact gap too wide", "Insects inside detector"),
+    ("Call-out wrongly billed as chargeable", "Invoice raised from quotation, not job sheet"),
+    ("Technician forgot staff card", "Subcontractor not briefed on site rules"),
+    ("Camera field of view not masked", "Retention policy not explained to residents"),
+    ("Ageing equipment at end of life", "Recurring network fault not escalated"),
+)
+_CORRECTIVE_ACTIONS = (
+    (
+        "Second technician added to the evening roster",
+        "Dispatch rules corrected",
+        "Van stock list updated",
+    ),
+    ("Site cleaned and apology given", "Supervisor sign-off added to job closure"),
+    ("Progress updates every 24 hours on open jobs", "Shutdown notice template introduced"),
+    ("Detector relocated and walk-tested", "Contact realigned", "Detector cleaned and sealed"),
+    ("Invoice credited", "Invoice reissued from the job sheet"),
+    ("Technician counselled; staff card checks at briefing", "Subcontractor rebriefed"),
+    ("Privacy mask applied to camera", "Retention notice posted in lobby"),
+    ("Replacement proposal issued to client", "Network fault escalated to vendor"),
+)
+_SATISFACTION_GOOD = np.array([0.03, 0.07, 0.2, 0.38, 0.32])
+_SATISFACTION_POOR = np.array([0.25, 0.3, 0.25, 0.15, 0.05])
+
+_SURNAMES = (
+    "Chan",
+    "Wong",
+    "Lee",
+    "Cheung",
+    "Lau",
+    "Ho",
+    "Ng",
+    "Leung",
+    "Lam",
+    "Tang",
+    "Yip",
+    "Cheng",
+    "Fung",
+    "Kwok",
+    "Chow",
+    "Mak",
+    "Tsang",
+    "Lo",
+    "Yeung",
+    "Siu",
+    "Chu",
+    "Tam",
+    "Law",
+    "Poon",
+    "Choi",
+    "Kwan",
+    "Au",
+    "So",
+    "Li",
+    "Ma",
+)
+_GIVEN = (
+    "Siu Ming",
+    "Tai Man",
+    "Ka Wai",
+    "Wing Yan",
+    "Chi Keung",
+    "Mei Ling",
+    "Kin Wah",
+    "Hoi Yan",
+    "Wai Kit",
+    "Suk Fan",
+    "Yuk Lan",
+    "Chun Kit",
+    "Ka Ho",
+    "Pui Shan",
+    "Man Yee",
+    "Kwok Wai",
+)
+_ENGLISH = (
+    "Peter",
+    "Mandy",
+    "Kenneth",
+    "Winnie",
+    "Raymond",
+    "Carmen",
+    "Eric",
+    "Joyce",
+    "Alan",
+    "Vivian",
+    "Jason",
+    "Fiona",
+    "Dickson",
+    "Queenie",
+    "Ivan",
+    "Candy",
+    "Terence",
+    "Gloria",
+    "Samuel",
+    "Iris",
+)
+
+_DISTRICTS = (
+    "Central",
+    "Admiralty",
+    "Wan Chai",
+    "Causeway Bay",
+    "North Point",
+    "Quarry Bay",
+    "Tai Koo",
+    "Chai Wan",
+    "Aberdeen",
+    "Sheung Wan",
+    "Kennedy Town",
+    "Happy Valley",
+    "Tsim Sha Tsui",
+    "Jordan",
+    "Yau Ma Tei",
+    "Mong Kok",
+    "Prince Edward",
+    "Sham Shui Po",
+    "Cheung Sha Wan",
+    "Kowloon City",
+    "To Kwa Wan",
+    "Hung Hom",
+    "Kowloon Bay",
+    "Kwun Tong",
+    "Lam Tin",
+    "Wong Tai Sin",
+    "Diamond Hill",
+    "Tseung Kwan O",
+    "Sha Tin",
+    "Tai Wai",
+    "Ma On Shan",
+    "Tai Po",
+    "Fanling",
+    "Sheung Shui",
+    "Yuen Long",
+    "Tin Shui Wai",
+    "Tuen Mun",
+    "Tsuen Wan",
+    "Kwai Fong",
+    "Tsing Yi",
+    "Tung Chung",
+    "Sai Kung",
+)
+# Districts added to a client's name once the brand names of its kind are used up.
+_NAME_DISTRICTS = (
+    "Kwun Tong",
+    "Sha Tin",
+    "Tsuen Wan",
+    "Central",
+    "Mong Kok",
+    "Tuen Mun",
+    "Yuen Long",
+    "Tai Po",
+    "Wan Chai",
+    "Sai Kung",
+    "Tseung Kwan O",
+    "Kowloon Bay",
+    "Causeway Bay",
+    "Tsim Sha Tsui",
+    "Sham Shui Po",
+    "Fanling",
+    "Tung Chung",
+    "Aberdeen",
+    "North Point",
+    "Kwai Fong",
+)
+_DC_DISTRICTS = (
+    ("Tseung Kwan O", "TKO"),
+    ("Chai Wan", "CW"),
+    ("Kwai Chung", "KC"),
+    ("Tsuen Wan", "TW"),
+    ("Fo Tan", "FT"),
+    ("Kwun Tong", "KT"),
+    ("Tai Po", "TP"),
+    ("Sha Tin", "ST"),
+)
+
+_KINDS = ("residential", "bank", "mall", "school", "hotel", "datacentre")
+# (client name, short name, site-id prefix) per kind.
+_BRANDS: Mapping[str, tuple[tuple[str, str, str], ...]] = {
+    "residential": (
+        ("Harbour Tower Owners' Corporation", "Harbour Tower", "HT"),
+        ("The Incorporated Owners of Lions Rise Gardens", "Lions Rise Gardens", "LR"),
+        ("The Incorporated Owners of Pine Crest Court", "Pine Crest Court", "PC"),
+        ("The Incorporated Owners of Bayview Heights", "Bayview Heights", "BH"),
+        ("The Incorporated Owners of Kingsford Terrace", "Kingsford Terrace", "KT"),
+        ("The Incorporated Owners of Park Vista Court", "Park Vista Court", "PV"),
+        ("The Incorporated Owners of Hillcrest Gardens", "Hillcrest Gardens", "HG"),
+        ("The Incorporated Owners of Jade Garden Estate", "Jade Garden Estate", "JG"),
+    ),
+    "bank": (
+        ("Pacific Orient Bank", "Pacific Orient Bank", "BR"),
+        ("Kowloon Commercial Bank", "Kowloon Commercial Bank", "BR"),
+        ("Victoria Savings Bank", "Victoria Savings Bank", "BR"),
+        ("Jade Harbour Bank", "Jade Harbour Bank", "BR"),
+        ("Eastern Pearl Bank", "Eastern Pearl Bank", "BR"),
+        ("Golden Bauhinia Bank", "Golden Bauhinia Bank", "BR"),
+        ("Lion Rock Mutual Bank", "Lion Rock Mutual Bank", "BR"),
+        ("Sampan Trust Bank", "Sampan Trust Bank", "BR"),
+    ),
+    "mall": (
+        ("Riverside Plaza Management Ltd", "Riverside Plaza", "RP"),
+        ("Peak Gate Mall Management Ltd", "Peak Gate Mall", "PG"),
+        ("Kingsway Centre Management Ltd", "Kingsway Centre", "KC"),
+        ("Silver Bay Plaza Management Ltd", "Silver Bay Plaza", "SB"),
+        ("Moonlight Square Management Ltd", "Moonlight Square", "MS"),
+        ("Grandview Shopping Centre Ltd", "Grandview Shopping Centre", "GV"),
+        ("East Point Arcade Management Ltd", "East Point Arcade", "EP"),
+        ("Dragon Gate Mall Management Ltd", "Dragon Gate Mall", "DG"),
+    ),
+    "school": (
+        ("Bauhinia Secondary School", "Bauhinia Secondary School", "BSS"),
+        ("Lion Rock College", "Lion Rock College", "LRC"),
+        ("Victoria Park Secondary School", "Victoria Park Secondary School", "VPS"),
+        ("Maple Grove College", "Maple Grove College", "MGC"),
+        ("Harbourview Secondary School", "Harbourview Secondary School", "HSS"),
+        ("Evergreen Christian College", "Evergreen Christian College", "ECC"),
+        ("Kingfisher Memorial College", "Kingfisher Memorial College", "KMC"),
+        ("Skylark Secondary School", "Skylark Secondary School", "SSS"),
+    ),
+    "hotel": (
+        ("Pearl Crest Hotel", "Pearl Crest Hotel", "PCH"),
+        ("Lantern Bay Hotel", "Lantern Bay Hotel", "LBH"),
+        ("Hotel Soleil Kowloon", "Hotel Soleil Kowloon", "HSK"),
+        ("Bauhinia Tower Hotel", "Bauhinia Tower Hotel", "BTH"),
+        ("Junk Bay Harbour Hotel", "Junk Bay Harbour Hotel", "JBH"),
+        ("Orchid Court Hotel", "Orchid Court Hotel", "OCH"),
+        ("Skyview Kowloon Hotel", "Skyview Kowloon Hotel", "SKH"),
+        ("Twin Peaks Hotel", "Twin Peaks Hotel", "TPH"),
+    ),
+    "datacentre": (
+        ("Granite Data Centres (HK) Ltd", "Granite Data Centres", "DC"),
+        ("Harbourlink Data Centre Ltd", "Harbourlink Data Centre", "DC"),
+        ("Nexus Colocation Ltd", "Nexus Colocation", "DC"),
+        ("Skyline Data Centres Ltd", "Skyline Data Centres", "DC"),
+        ("Summit Digital Vaults Ltd", "Summit Digital Vaults", "DC"),
+        ("Bluewater Data Centres Ltd", "Bluewater Data Centres", "DC"),
+        ("Ironbridge Colo Ltd", "Ironbridge Colo", "DC"),
+        ("Typhoon Shelter Data Centre Ltd", "Typhoon Shelter Data Centre", "DC"),
+    ),
+}
+_PRIORITY_P: Mapping[str, tuple[float, float, float, float]] = {
+    "datacentre": (0.07, 0.18, 0.45, 0.30),
+    "bank": (0.06, 0.16, 0.44, 0.34),
+}
+_DEFAULT_PRIORITY_P = (0.05, 0.15, 0.45, 0.35)
+_CLIENT_ROLE = {
+    "residential": ("Client property manager", "Owners' Corporation chairman"),
+    "bank": ("Client branch operations manager", "Client head of security"),
+    "mall": ("Client facilities manager", "Client general manager"),
+    "school": ("School business manager", "School principal"),
+    "hotel": ("Client security manager", "Client general manager"),
+    "datacentre": ("Client data centre operations manager", "Client head of operations"),
+}
+_CONTRACTOR_ROLES = {
+    "service": "Contractor service manager",
+    "account": "Contractor account manager",
+    "tech": "Contractor technical lead",
+}
+# (decision, owner: service|account|tech|client|client_senior, outcome when done)
+_WORKING_DECISIONS = (
+    (
+        "Analyse repeat false alarms at {site} and report findings at the next meeting",
+        "tech",
+        "Detectors relocated; false alarms down from {n} to 1 a month",
+    ),
+    (
+        "Replace NVR hard disks older than four years at {site} before the wet season",
+        "service",
+        "{n} disks replaced; recording retention verified",
+    ),
+    (
+        "Arrange after-hours access to the plant room at {site} for corrective works",
+        "client",
+        "Access arranged; works completed",
+    ),
+    (
+        "Recover P3 attendance in {period}: add a second technician on weekday evenings",
+        "service",
+        "Second technician rostered; P3 attendance back within target",
+    ),
+    (
+        "Keep spare card readers and maglocks in on-site stock at {site}",
+        "tech",
+        "Spares delivered and logged in the site store",
+    ),
+    (
+        "Confirm after-hours escalation contacts for {site}",
+        "client",
+        "Escalation list updated and circulated",
+    ),
+    (
+        "Review the {period} complaints about {sys} and agree corrective action",
+        "service",
+        "Root causes agreed; technicians briefed",
+    ),
+    (
+        "Reschedule preventive maintenance at {site} outside opening hours",
+        "service",
+        "New schedule agreed and issued",
+    ),
+    (
+        "Clear overdue preventive maintenance jobs within two weeks",
+        "service",
+        "All overdue jobs completed",
+    ),
+    (
+        "Issue the monthly service report by the 5th working day",
+        "account",
+        "Reports issued on time since",
+    ),
+    (
+        "Check typhoon readiness of external cameras and barriers at {site}",
+        "tech",
+        "Inspection done; {n} housings resealed",
+    ),
+    (
+        "Trim trees obstructing camera views at {site}",
+        "client",
+        "Trees trimmed by the landscaping contractor",
+    ),
+)
+_SENIOR_DECISIONS = (
+    (
+        "Approve budget to upgrade analogue cameras at {site} to IP",
+        "client_senior",
+        "Budget approved; upgrade scheduled",
+    ),
+    (
+        "Agree revised P3 restore target from next quarter",
+        "account",
+        "SLA amendment signed",
+    ),
+    (
+        "Add {sys} at {site} to the maintenance scope",
+        "account",
+        "Variation order issued",
+    ),
+    (
+        "Benchmark {sys} availability against similar sites and present options",
+        "account",
+        "Benchmark presented; no change needed",
+    ),
+    (
+        "Review staffing of the after-hours call-out team after {period}",
+        "service",
+        "Standby roster extended",
+    ),
+    (
+        "Commission an audit of CCTV retention and access logs under the PDPO",
+        "client_senior",
+        "Audit completed; two findings closed",
+    ),
+    (
+        "Plan lifecycle replacement of the access control system at {site}",
+        "account",
+        "Five-year replacement plan agreed",
+    ),
+)
+_DROPPED_OUTCOMES = (
+    "Dropped: superseded by the system upgrade project",
+    "Dropped at the client's request",
+    "Dropped: no longer needed after site changes",
+)
+
+_MONTH_ABBR = tuple(_calendar.month_abbr)
+_SEASON = np.array([0.95, 0.8, 0.92, 0.95, 1.05, 1.2, 1.25, 1.25, 1.2, 1.0, 0.95, 0.93])
+_SEASON = _SEASON / _SEASON.mean()
+_WEEKDAY_W = np.array([1.15, 1.08, 1.06, 1.06, 1.05, 0.8, 0.6])
+_WEEKDAY_W = _WEEKDAY_W / _WEEKDAY_W.mean()
+_HOURS = {
+    "mon": "09:00-18:00",
+    "tue": "09:00-18:00",
+    "wed": "09:00-18:00",
+    "thu": "09:00-18:00",
+    "fri": "09:00-18:00",
+    "sat": "09:00-13:00",
+}
+_OPEN = ((540, 540),) * 5 + ((540, 240), (0, 0))  # (open start minute, open minutes) Mon..Sun
+
+_NUM = np.array([str(i) for i in range(10000)], dtype=object)
+_PAD3 = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
+_PAD4 = np.array([f"{i:04d}" for i in range(10000)], dtype=object)
+_LETTERS = np.array(list(string.ascii_uppercase), dtype=object)
+_CHECK = np.array([*string.digits, "A"], dtype=object)
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _obj(values: Sequence[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
+
+
+def _duration(minutes: int) -> str:
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
+def _day(d: date) -> int:
+    return (d - date(1970, 1, 1)).days
+
+
+def _minute(dt: datetime) -> int:
+    return _day(dt.date()) * 1440 + dt.hour * 60 + dt.minute
+
+
+def _fmt_ts(minutes: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    """Minutes since 1970 -> 'YYYY-MM-DD HH:MM' (object array, None where not valid)."""
+    mask = None if valid is None else ~np.asarray(valid, dtype=bool)
+    arr = pa.array(np.asarray(minutes, dtype=np.int64) * 60, type=pa.int64(), mask=mask)
+    text = pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M")
+    return text.to_numpy(zero_copy_only=False)
+
+
+def _fmt_date(days: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    mask = None if valid is None else ~np.asarray(valid, dtype=bool)
+    arr = pa.array(np.asarray(days, dtype=np.int32), type=pa.int32(), mask=mask)
+    return pc.strftime(arr.cast(pa.date32()), format="%Y-%m-%d").to_numpy(zero_copy_only=False)
+
+
+def _fmt_bool(values: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    out = np.where(values, "true", "false").astype(object)
+    if valid is not None:
+        out[~valid] = None
+    return out
+
+
+def _fmt_int(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    out = np.full(len(values), None, dtype=object)
+    out[valid] = _NUM[np.asarray(values)[valid]]
+    return out
+
+
+def _ids(prefix: str, count: int, width: int) -> np.ndarray:
+    """prefix + zero-padded 1-based sequence numbers: INC0000001, INC0000002, ..."""
+    width = max(width, len(str(count)), 5)
+    n = np.arange(1, count + 1)
+    hi = _obj([f"{i:0{width - 4}d}" for i in range(count // 10000 + 1)])
+    return prefix + hi[n // 10000] + _PAD4[n % 10000]
+
+
+def _pick(rng: np.random.Generator, n: int, offsets: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per row, a uniform index into its own slice [offset, offset + count)."""
+    return offsets + np.minimum((rng.random(n) * counts).astype(np.int64), counts - 1)
+
+
+def _fill(
+    templates: Sequence[str], which: np.ndarray, fields: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Render template `which[i]` for every row i with the row's field values (object arrays).
+
+    Loops over templates, never over rows.
+    """
+    out = np.empty(len(which), dtype=object)
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(len(templates) + 1))
+    parser = string.Formatter()
+    for t, template in enumerate(templates):
+        rows = order[bounds[t] : bounds[t + 1]]
+        if rows.size == 0:
+            continue
+        acc = np.full(rows.size, "", dtype=object)
+        for literal, name, _spec, _conv in parser.parse(template):
+            if literal:
+                acc = acc + literal
+            if name is not None:
+                acc = acc + fields[name][rows]
+        out[rows] = acc
+    return out
+
+
+class _Calendar:
+    """The `business` calendar over a day range, for converting wall time to SLA minutes."""
+
+    def __init__(self, first: date, last: date, closed: set[date]):
+        self.day0 = _day(first)
+        days = np.arange(self.day0, _day(last) + 1)
+        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday (3)
+        table = np.array(_OPEN)
+        self.start = table[weekday, 0]
+        self.length = table[weekday, 1].copy()
+        closed_idx = np.array(sorted(_day(d) - self.day0 for d in closed), dtype=np.int64)
+        closed_idx = closed_idx[(closed_idx >= 0) & (closed_idx < len(days))]
+        self.length[closed_idx] = 0
+        self.weekday = weekday
+        self.workday = (weekday < 5) & (self.length > 0)
+        self.cum = np.concatenate([[0], np.cumsum(self.length)[:-1]])
+        self.cum_end = self.cum + self.length
+
+    def to_cal(self, minutes: np.ndarray) -> np.ndarray:
+        d = np.clip(minutes // 1440 - self.day0, 0, len(self.cum) - 1)
+        tod = minutes - (d + self.day0) * 1440
+        return self.cum[d] + np.clip(tod - self.start[d], 0, self.length[d])
+
+    def from_cal(self, cal: np.ndarray) -> np.ndarray:
+        d = np.minimum(np.searchsorted(self.cum_end, cal, side="left"), len(self.cum) - 1)
+        return (d + self.day0) * 1440 + self.start[d] + (cal - self.cum[d])
+
+    def next_workday(self, days: np.ndarray) -> np.ndarray:
+        """The first Monday-Friday working day on or after each day (day numbers)."""
+        idx = np.arange(len(self.workday))
+        nxt = np.where(self.workday, idx, len(idx) - 1)
+        nxt = np.minimum.accumulate(nxt[::-1])[::-1]
+        d = np.clip(days - self.day0, 0, len(idx) - 1)
+        return nxt[d] + self.day0
+
+
+# --------------------------------------------------------------------------------------------
+# The portfolio (clients.yml)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Site:
+    id: str
+    name: str
+    systems: list[str]
+    weight: float
+
+
+@dataclass
+class _Client:
+    index: int
+    kind: str
+    id: str
+    name: str
+    short: str
+    reporting: str
+    sites: list[_Site]
+    sla: dict[str, Any]
+    people: list[str]
+    staff: int  # people[:staff] work at the client (managers, guards); the rest are residents
+    phones: list[str]
+    emails: list[str]
+    quality: float  # multiplies the contractor's delays for this client
+    start_month: int  # first month (index into the period) with records
+
+    @property
+    def weight(self) -> float:
+        return sum(s.weight * _SYSTEM_WEIGHT[_SYS[x]] for s in self.sites for x in s.systems)
+
+
+def _sla(kind: str) -> dict[str, Any]:
+    inc = {
+        "P1": (120, 480, "24x7"),
+        "P2": (240, 1440, "24x7"),
+        "P3": (540, 1620, "business"),
+        "P4": (1080, 2700, "business"),
+    }
+    target, grace, pm_target, avail = 95, 7, 98, 99.5
+    ack, resolve, cmp_target = 540, 5400, 95
+    if kind == "datacentre":
+        inc = {
+            "P1": (60, 240, "24x7"),
+            "P2": (120, 480, "24x7"),
+            "P3": (240, 1440, "24x7"),
+            "P4": (540, 1620, "business"),
+        }
+        target, grace, pm_target, avail, ack, resolve = 98, 3, 99, 99.9, 240, 2700
+    elif kind == "bank":
+        inc["P2"] = (240, 720, "24x7")
+        grace, avail = 5, 99.7
+    elif kind == "hotel":
+        inc["P1"] = (90, 360, "24x7")
+        inc["P2"] = (180, 720, "24x7")
+        avail = 99.7
+    elif kind == "school":
+        inc = {
+            "P1": (240, 720, "24x7"),
+            "P2": (540, 1620, "business"),
+            "P3": (1080, 2700, "business"),
+            "P4": (2160, 5400, "business"),
+        }
+        target, avail, cmp_target = 90, 99.0, 90
+    return {
+        "incidents": {
+            p: _Flow({"attend": _duration(a), "restore": _duration(r), "calendar": c})
+            for p, (a, r, c) in inc.items()
+        },
+        "incident_target_pct": target,
+        "maintenance": _Flow({"grace_days": grace, "target_pct": pm_target}),
+        "complaints": _Flow(
+            {
+                "acknowledge": _duration(ack),
+                "resolve": _duration(resolve),
+                "calendar": "business",
+                "target_pct": cmp_target,
+            }
+        ),
+        "availability_target_pct": avail,
+    }
+
+
+def _people(rng: np.random.Generator, count: int, domain: str) -> tuple[list[str], list[str]]:
+    names: list[str] = []
+    emails: list[str] = []
+    while len(names) < count:
+        surname = _SURNAMES[rng.integers(len(_SURNAMES))]
+        if rng.random() < 0.55:
+            first = _ENGLISH[rng.integers(len(_ENGLISH))]
+            name, local = f"{first} {surname}", f"{first}.{surname}"
+        else:
+            given = _GIVEN[rng.integers(len(_GIVEN))]
+            name, local = f"{surname} {given}", f"{surname}.{given.replace(' ', '')}"
+        if name in names:
+            continue
+        names.append(name)
+        emails.append(f"{local.lower()}@{domain}")
+    return names, emails
+
+
+def _sites(kind: str, short: str, prefix: str, rng: np.random.Generator) -> list[_Site]:
+    core = ["cctv", "access_control", "intruder_alarm"]
+    sites: list[_Site] = []
+    if kind == "residential":
+        intercom = rng.random() < 0.7
+        for i in range(1, int(rng.integers(2, 6)) + 1):
+            systems = core + (["video_intercom"] if intercom else [])
+            block = f"{short} {i}" if short.endswith("Tower") else f"{short} Block {'ABCDE'[i - 1]}"
+            sites.append(_Site(f"{prefix}{i}", block, systems, 1.0))
+        sites.append(_Site(f"{prefix}CP", f"{short} Car Park", ["cctv", "car_park_barrier"], 0.6))
+        if rng.random() < 0.5:
+            sites.append(_Site(f"{prefix}CH", f"{short} Clubhouse", list(core), 0.5))
+    elif kind == "bank":
+        branches = int(rng.integers(12, 31))
+        districts = rng.permutation(len(_DISTRICTS))[:branches]
+        for i, d in enumerate(sorted(districts), start=1):
+            sites.append(_Site(f"BR{i:02d}", f"{_DISTRICTS[d]} Branch", list(core), 0.35))
+        sites.append(_Site("HO", "Head Office", [*core, "fire_alarm_interface"], 2.0))
+        if rng.random() < 0.5:
+            sites.append(_Site("CC", "Cash Centre", list(core), 1.0))
+    elif kind == "mall":
+        sites.append(_Site(f"{prefix}1", short, [*core, "fire_alarm_interface"], 4.0))
+        sites.append(_Site(f"{prefix}CP", f"{short} Car Park", ["cctv", "car_park_barrier"], 1.2))
+        if rng.random() < 0.4:
+            sites.append(_Site(f"{prefix}2", f"{short} Phase 2", list(core), 2.0))
+    elif kind == "school":
+        sites.append(_Site(f"{prefix}1", f"{short} Main Campus", list(core), 1.2))
+        if rng.random() < 0.5:
+            sites.append(
+                _Site(f"{prefix}2", f"{short} Sports Centre", ["cctv", "access_control"], 0.5)
+            )
+    elif kind == "hotel":
+        systems = [*core, "fire_alarm_interface"]
+        if rng.random() < 0.7:
+            systems.insert(3, "car_park_barrier")
+        sites.append(_Site(f"{prefix}1", short, systems, 2.5))
+        if rng.random() < 0.3:
+            sites.append(
+                _Site(
+                    f"{prefix}2",
+                    f"{short} Serviced Apartments",
+                    ["cctv", "access_control", "video_intercom"],
+                    1.0,
+                )
+            )
+    else:  # datacentre
+        count = int(rng.integers(1, 4))
+        for d in sorted(rng.permutation(len(_DC_DISTRICTS))[:count]):
+            district, code = _DC_DISTRICTS[d]
+            sites.append(
+                _Site(
+                    f"{code}1",
+                    f"{district} Data Centre",
+                    [*core, "fire_alarm_interface"],
+                    3.0,
+                )
+            )
+    return sites
+
+
+def _portfolio(clients: int, months: int, seed: int) -> list[_Client]:
+    out: list[_Client] = []
+    used: set[str] = set()
+    for index in range(clients):
+        rng = np.random.default_rng([seed, index, 0])
+        kind = _KINDS[index % len(_KINDS)]
+        rnd = index // len(_KINDS)
+        brands = _BRANDS[kind]
+        name, short, prefix = brands[rnd % len(brands)]
+        if rnd >= len(brands):
+            district = _NAME_DISTRICTS[(rnd // len(brands) - 1) % len(_NAME_DISTRICTS)]
+            name, short = f"{name} ({district})", f"{short} {district}"
+            extra = rnd // (len(brands) * (len(_NAME_DISTRICTS) + 1))
+            if extra:
+                name, short = f"{name} {extra + 1}", f"{short} {extra + 1}"
+        slug = _slug(short)
+        base, n = slug, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        sites = _sites(kind, short, prefix, rng)
+        staff = 4 + min(8, len(sites) // 3) + int(rng.integers(0, 3))
+        residents = int(rng.integers(4, 9)) if kind in ("residential", "school") else 2
+        domain = f"{slug.split('-')[0]}{slug.split('-')[-1][:3]}.example.com"
+        staff_names, staff_emails = _people(rng, staff, domain)
+        res_names, res_emails = _people(rng, residents + staff, "example.net")
+        res_pairs = [
+            (a, b) for a, b in zip(res_names, res_emails, strict=True) if a not in staff_names
+        ]
+        res_pairs = res_pairs[:residents]
+        people = staff_names + [a for a, _ in res_pairs]
+        emails = staff_emails + [b for _, b in res_pairs]
+        first = rng.choice([5, 6, 9], size=len(people))
+        digits = rng.integers(0, 10_000_000, size=len(people))
+        phones = [
+            f"{f}{d // 10000:03d} {d % 10000:04d}" for f, d in zip(first, digits, strict=True)
+        ]
+        quarterly = kind == "school" or (kind == "residential" and rnd % 2 == 1)
+        late = index >= len(_KINDS) and rng.random() < 0.1 and months >= 4
+        out.append(
+            _Client(
+                index=index,
+                kind=kind,
+                id=slug,
+                name=name,
+                short=short,
+                reporting="quarterly" if quarterly else "monthly",
+                sites=sites,
+                sla=_sla(kind),
+                people=people,
+                staff=len(staff_names),
+                phones=phones,
+                emails=emails,
+                quality=float(np.exp(rng.normal(0.0, 0.18))),
+                start_month=int(rng.integers(1, months // 2 + 1)) if late else 0,
+            )
+        )
+    return out
+
+
+class _Flow(dict):
+    """A mapping written in YAML flow style: {a: 1, b: 2}."""
+
+
+class _FlowList(list):
+    """A list written in YAML flow style: [a, b]."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True)
+)
+_Dumper.add_representer(
+    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
+
+
+def _clients_yaml(portfolio: list[_Client], years: range, seed: int) -> str:
+    doc = {
+        "provider": _Flow(
+            {
+                "name": "Sentinel Systems Ltd",
+                "email": "service@example.com",
+                "phone": "+852 0000 0000",
+            }
+        ),
+        "timezone": "Asia/Hong_Kong",
+        "as_of": None,
+        "calendars": {
+            "business": {
+                "hours": _Flow(_HOURS),
+                "holidays": "HK",
+                "extra_closed": _FlowList(date(y, 12, 24) for y in years),
+            }
+        },
+        "clients": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "reporting": c.reporting,
+                "password_env": None,
+                "sites": [
+                    _Flow({"id": s.id, "name": s.name, "systems": _FlowList(s.systems)})
+                    for s in c.sites
+                ],
+                "sla": c.sla,
+                "people": list(c.people),
+            }
+            for c in portfolio
+        ],
+    }
+    head = (
+        "# Synthetic demo portfolio written by `svcsite demo` "
+        f"(seed {seed}): every name, number and record is invented.\n"
+    )
+    body = yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    return head + body
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    portfolio: list[_Client]
+    seed: int
+    cal: _Calendar
+    days: np.ndarray  # day numbers of the period
+    month_of_day: np.ndarray  # index of the period month of each day
+    month_first: np.ndarray  # day number of the first day of each period month
+    month_label: list[tuple[int, int]]  # (year, month) per period month
+    end_min: int
+    end_day: int
+    # flattened portfolio lookups
+    site_client: np.ndarray
+    site_id: np.ndarray
+    site_name: np.ndarray
+    site_weight: np.ndarray
+    pair_client: np.ndarray
+    pair_site: np.ndarray
+    pair_system: np.ndarray
+    pair_weight: np.ndarray
+    people: np.ndarray
+    people_surname: np.ndarray
+    phones: np.ndarray
+    phones_dash: np.ndarray
+    phones_intl: np.ndarray
+    emails: np.ndarray
+    people_off: np.ndarray
+    people_n: np.ndarray
+    staff_n: np.ndarray
+    client_id: np.ndarray
+    kind: np.ndarray  # kind index per client
+
+    def rng(self, *stream: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, 1_000_003, *stream])
+
+    def person_fields(self, idx: np.ndarray) -> dict[str, np.ndarray]:
+        return {
+            "person": self.people[idx],
+            "surname": self.people_surname[idx],
+            "phone": self.phones[idx],
+            "phone_dash": self.phones_dash[idx],
+            "phone_intl": self.phones_intl[idx],
+            "email": self.emails[idx],
+        }
+
+
+def _context(portfolio: list[_Client], months: int, seed: int, end: datetime) -> _Context:
+    first_month = end.year * 12 + end.month - 1 - (months - 1)
+    labels = [((first_month + i) // 12, (first_month + i) % 12 + 1) for i in range(months)]
+    month_first = np.array([_day(date(y, m, 1)) for y, m in labels])
+    start, end_day = date(*labels[0], 1), end.date()
+    days = np.arange(_day(start), _day(end_day) + 1)
+    month_of_day = np.searchsorted(month_first, days, side="right") - 1
+    years = range(start.year - 1, end_day.year + 3)
+    hk = _holidays.country_holidays("HK", years=list(years), categories=("public", "optional"))
+    closed = set(hk) | {date(y, 12, 24) for y in years}
+    cal = _Calendar(start - timedelta(days=7), end_day + timedelta(days=800), closed)
+
+    site_client, site_id, site_name, site_weight = [], [], [], []
+    pair_client, pair_site, pair_system, pair_weight = [], [], [], []
+    people, surname, phones, emails, off, cnt, staff = [], [], [], [], [], [], []
+    for c in portfolio:
+        for s in c.sites:
+            gs = len(site_id)
+            site_client.append(c.index)
+            site_id.append(s.id)
+            site_name.append(s.name)
+            site_weight.append(s.weight)
+            for x in s.systems:
+                pair_client.append(c.index)
+                pair_site.append(gs)
+                pair_system.append(_SYS[x])
+                pair_weight.append(s.weight * _SYSTEM_WEIGHT[_SYS[x]])
+        off.append(len(people))
+        cnt.append(len(c.people))
+        staff.append(c.staff)
+        people += c.people
+        surname += [p.split()[-1] if p.split()[0] in _ENGLISH else p.split()[0] for p in c.people]
+        phones += c.phones
+        emails += c.emails
+    phones_obj = _obj(phones)
+    return _Context(
+        portfolio=portfolio,
+        seed=seed,
+        cal=cal,
+        days=days,
+        month_of_day=month_of_day,
+        month_first=month_first,
+        month_label=labels,
+        end_min=_minute(end),
+        end_day=_day(end_day),
+        site_client=np.array(site_client),
+        site_id=_obj(site_id),
+        site_name=_obj(site_name),
+        site_weight=np.array(site_weight),
+        pair_client=np.array(pair_client),
+        pair_site=np.array(pair_site),
+        pair_system=np.array(pair_system),
+        pair_weight=np.array(pair_weight),
+        people=_obj(people),
+        people_surname=_obj(surname),
+        phones=phones_obj,
+        phones_dash=_obj([p.replace(" ", "-") for p in phones]),
+        phones_intl=_obj([f"+852 {p}" for p in phones]),
+        emails=_obj(emails),
+        people_off=np.array(off),
+        people_n=np.array(cnt),
+        staff_n=np.array(staff),
+        client_id=_obj([c.id for c in portfolio]),
+        kind=np.array([_KINDS.index(c.kind) for c in portfolio]),
+    )
+
+
+def _sla_minutes(c: _Client) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    att, res, is24 = np.zeros(4), np.zeros(4), np.zeros(4, dtype=bool)
+    for i, p in enumerate(_PRIORITIES):
+        target = c.sla["incidents"][p]
+        att[i] = _parse_duration(target["attend"])
+        res[i] = _parse_duration(target["restore"])
+        is24[i] = target["calendar"] == "24x7"
+    return att, res, is24
+
+
+def _parse_duration(text: str) -> float:
+    return float(text[:-1]) * (60 if text.endswith("h") else 1)
+
+
+def _day_weights(ctx: _Context, season: bool) -> np.ndarray:
+    weekday = (ctx.days + 3) % 7
+    w = _WEEKDAY_W[weekday].copy()
+    if season:
+        months = np.array([m for _, m in ctx.month_label])[ctx.month_of_day]
+        w *= _SEASON[months - 1]
+    holiday = ctx.cal.length[ctx.days - ctx.cal.day0] == 0
+    w[holiday & (weekday < 6)] *= 0.65
+    return w
+
+
+def _incidents(ctx: _Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    dw = _day_weights(ctx, season=True)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("client", "pair", "day", "prio")}
+    for c in ctx.portfolio:
+        rng = np.random.default_rng([ctx.seed, c.index, 1])
+        active = ctx.month_of_day >= c.start_month
+        w = dw * active
+        expected = _INCIDENTS_PER_WEIGHT_MONTH * c.weight * w.sum() / 30.44
+        n = int(rng.poisson(expected))
+        pairs = np.flatnonzero(ctx.pair_client == c.index)
+        pw = ctx.pair_weight[pairs]
+        parts["client"].append(np.full(n, c.index))
+        parts["pair"].append(pairs[rng.choice(len(pairs), n, p=pw / pw.sum())])
+        parts["day"].append(rng.choice(len(ctx.days), n, p=w / w.sum()))
+        parts["prio"].append(rng.choice(4, n, p=_PRIORITY_P.get(c.kind, _DEFAULT_PRIORITY_P)))
+    client, pair, day, prio = (np.concatenate(parts[k]) for k in ("client", "pair", "day", "prio"))
+    rng = ctx.rng(1)
+    n = len(client)
+    business = rng.random(n) < 0.74
+    tod = np.where(business, 480 + rng.random(n) * 660, rng.random(n) * 1440).astype(np.int64)
+    reported = ctx.days[day] * 1440 + tod
+    keep = reported <= ctx.end_min
+    order = np.lexsort((pair[keep], client[keep], reported[keep]))
+    client, pair, day, prio, reported = (
+        a[keep][order] for a in (client, pair, day, prio, reported)
+    )
+    n = len(client)
+    system = ctx.pair_system[pair]
+    site = ctx.pair_site[pair]
+
+    # cause per system
+    cause = np.zeros(n, dtype=np.int64)
+    for s, _ in enumerate(SYSTEMS):
+        rows = np.flatnonzero(system == s)
+        ids = [i for i, c in enumerate(_CAUSES) if SYSTEMS[s] in c.systems]
+        p = np.array([_CAUSES[i].systems[SYSTEMS[s]] for i in ids], dtype=float)
+        cause[rows] = np.array(ids)[rng.choice(len(ids), rows.size, p=p / p.sum())]
+
+    # SLA targets of each row
+    att_t = np.zeros((len(ctx.portfolio), 4))
+    res_t = np.zeros((len(ctx.portfolio), 4))
+    is24_t = np.zeros((len(ctx.portfolio), 4), dtype=bool)
+    for c in ctx.portfolio:
+        att_t[c.index], res_t[c.index], is24_t[c.index] = _sla_minutes(c)
+    ta, tr, is24 = att_t[client, prio], res_t[client, prio], is24_t[client, prio]
+    quality = np.array([c.quality for c in ctx.portfolio])[client]
+    month = np.array([m for _, m in ctx.month_label])[ctx.month_of_day[day]]
+    load = 1.0 + 0.6 * (_SEASON[month - 1] - 1.0)  # busy wet season -> slower
+    factor = quality * load
+
+    outage_ok = np.array([c.outage for c in _CAUSES])[cause]
+    outage = outage_ok & (rng.random(n) < np.array([0.85, 0.55, 0.08, 0.02])[prio])
+    remote = rng.random(n) < np.array([c.remote for c in _CAUSES])[cause]
+    attend = np.maximum(1, np.rint(ta * np.exp(rng.normal(np.log(0.3), 0.62, n)) * factor))
+    attend = np.minimum(attend, 20 * ta)
+    repair = tr * np.exp(rng.normal(np.log(0.26), 0.72, n)) * factor * np.where(outage, 0.3, 1.0)
+    repair = np.minimum(np.maximum(5, np.rint(repair)), 20 * tr)
+    remote_fix = np.maximum(1, np.rint(ta * np.exp(rng.normal(np.log(0.3), 0.6, n)) * factor))
+    paused_any = ~remote & (rng.random(n) < 0.10)
+    paused = np.where(
+        paused_any, np.clip(np.rint(np.exp(rng.normal(np.log(180), 0.8, n)) / 5) * 5, 15, 2880), 0
+    ).astype(np.int64)
+    restore = np.where(remote, remote_fix, attend + repair) + paused
+
+    base = ctx.cal.to_cal(reported)
+    attended_at = np.where(is24, reported + attend, ctx.cal.from_cal(base + attend)).astype(
+        np.int64
+    )
+    resolved_at = np.where(is24, reported + restore, ctx.cal.from_cal(base + restore)).astype(
+        np.int64
+    )
+    has_attended = ~remote & (attended_at <= ctx.end_min)
+    has_resolved = resolved_at <= ctx.end_min
+    has_paused = paused_any & has_resolved
+
+    # free text
+    nsys = len(SYSTEMS)
+    dev_off = np.cumsum([0, *(len(d) for d in _DEVICES)])
+    loc_off = np.cumsum([0, *(len(x) for x in _LOCATIONS)])
+    devices = _obj([d for ds in _DEVICES for d in ds])
+    locations = _obj([x for xs in _LOCATIONS for x in xs])
+    dev_n = np.diff(dev_off)
+    loc_n = np.diff(loc_off)
+    assert nsys == len(dev_n)
+    number = rng.integers(1, 65, n)
+    fields = {
+        "device": devices[_pick(rng, n, dev_off[system], dev_n[system])],
+        "loc": locations[_pick(rng, n, loc_off[system], loc_n[system])],
+        "n": _NUM[number],
+        "k": _NUM[rng.integers(1, 5, n)],
+        "m": _NUM[rng.integers(3, 16, n)],
+        "flat": _NUM[rng.integers(2, 41, n)] + _LETTERS[rng.integers(0, 8, n)],
+    }
+    templates = [t for c in _CAUSES for t in c.templates]
+    tpl_off = np.cumsum([0, *(len(c.templates) for c in _CAUSES)])
+    which = _pick(rng, n, tpl_off[cause], np.diff(tpl_off)[cause])
+    summary = _fill(templates, which, fields)
+    staff = _pick(rng, n, ctx.people_off[client], ctx.staff_n[client])
+    contact = np.flatnonzero(rng.random(n) < 0.035)
+    if contact.size:
+        who = _pick(
+            rng, contact.size, ctx.people_off[client[contact]], ctx.people_n[client[contact]]
+        )
+        note = _fill(
+            _CONTACT_NOTES,
+            rng.integers(0, len(_CONTACT_NOTES), contact.size),
+            ctx.person_fields(who),
+        )
+        summary[contact] = summary[contact] + note
+    pause_reason = np.full(n, None, dtype=object)
+    pause_reason[has_paused] = _obj(_PAUSE_REASONS)[rng.integers(0, len(_PAUSE_REASONS), n)][
+        has_paused
+    ]
+
+    frame = pd.DataFrame(
+        {
+            "incident_id": _ids("INC", n, 7),
+            "client_id": ctx.client_id[client],
+            "site_id": ctx.site_id[site],
+            "system": _obj(SYSTEMS)[system],
+            "priority": _obj(_PRIORITIES)[prio],
+            "reported_at": _fmt_ts(reported),
+            "attended_at": _fmt_ts(attended_at, has_attended),
+            "resolved_at": _fmt_ts(resolved_at, has_resolved),
+            "paused_minutes": _fmt_int(paused, has_paused),
+            "pause_reason": pause_reason,
+            "outage": _fmt_bool(outage),
+            "cause": _obj([c.name for c in _CAUSES])[cause],
+            "summary": summary,
+            "reported_by": ctx.people[staff],
+        },
+        columns=list(INCIDENT_COLUMNS),
+    )
+    raw = {
+        "client": client,
+        "site": site,
+        "system": system,
+        "prio": prio,
+        "cause": cause,
+        "reported": reported,
+        "resolved": np.where(has_resolved, resolved_at, -1),
+        "outage": outage,
+        "number": number,
+        "id": frame["incident_id"].to_numpy(),
+    }
+    return frame, raw
+
+
+def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[pd.DataFrame, dict]:
+    months = len(ctx.month_first)
+    grace = np.array([c.sla["maintenance"]["grace_days"] for c in ctx.portfolio])
+    pm_client, pm_pair, pm_due = [], [], []
+    for c in ctx.portfolio:
+        rng = np.random.default_rng([ctx.seed, c.index, 2])
+        pairs = np.flatnonzero(ctx.pair_client == c.index)
+        monthly = _MONTHLY_PM[ctx.pair_system[pairs]]
+        if c.kind == "bank":  # many small branches: quarterly visits except CCTV
+            monthly = monthly & (ctx.pair_system[pairs] == _SYS["cctv"])
+        phase = rng.integers(0, 3, pairs.size)
+        dom = rng.integers(5, 26, pairs.size)
+        m = np.tile(np.arange(c.start_month, months), pairs.size)
+        p = np.repeat(np.arange(pairs.size), months - c.start_month)
+        keep = monthly[p] | ((m - phase[p]) % 3 == 0)
+        due = ctx.month_first[m] + dom[p] - 1
+        keep &= due <= ctx.end_day
+        pm_client.append(np.full(int(keep.sum()), c.index))
+        pm_pair.append(pairs[p[keep]])
+        pm_due.append(due[keep])
+    rng = ctx.rng(2)
+    pm_pair_a, pm_due_a = np.concatenate(pm_pair), np.concatenate(pm_due)
+    npm = len(pm_pair_a)
+
+    # corrective jobs: follow-ups of incidents
+    share = _CORRECTIVE_SHARE * np.array([c.corrective for c in _CAUSES])[inc["cause"]]
+    src = np.flatnonzero(rng.random(len(inc["cause"])) < share)
+    cm_pair_client = inc["client"][src]
+    ncm = len(src)
+
+    kind = np.concatenate([np.zeros(npm, dtype=bool), np.ones(ncm, dtype=bool)])  # corrective?
+    client = np.concatenate([np.concatenate(pm_client), cm_pair_client]).astype(np.int64)
+    site = np.concatenate([ctx.pair_site[pm_pair_a], inc["site"][src]])
+    system = np.concatenate([ctx.pair_system[pm_pair_a], inc["system"][src]])
+    rep_day = inc["reported"][src] // 1440
+    due = np.concatenate([pm_due_a, rep_day + np.where(inc["prio"][src] <= 1, 3, 7)])
+    n = len(client)
+    g = grace[client]
+
+    # completion
+    r = rng.random(n)
+    early = -rng.integers(0, 12, n)
+    within = rng.integers(1, np.maximum(g, 1) + 1)
+    late = g + 1 + rng.geometric(0.1, n)
+    pm_offset = np.where(r < 0.9, early, np.where(r < 0.965, within, late))
+    completed_day = due + pm_offset
+    if ncm:  # a follow-up is done a few days after its incident was reported
+        cm_days = np.rint(np.exp(rng.normal(np.log(2.5), 0.8, ncm))).astype(np.int64)
+        completed_day[npm:] = rep_day + cm_days
+    bank = ctx.kind[client] == _KINDS.index("bank")
+    tod = np.where(
+        bank & ~kind,
+        19 * 60 + rng.integers(0, 210, n),  # bank branches: after closing
+        9 * 60 + 30 + rng.integers(0, 450, n),
+    )
+    completed_at = completed_day * 1440 + tod
+    if ncm:
+        completed_at[npm:] = np.maximum(completed_at[npm:], inc["reported"][src] + 60)
+    stuck = rng.random(n) < 0.002
+    cancelled = rng.random(n) < np.where(kind, 0.02, 0.01)
+    done = ~stuck & ~cancelled & (completed_at <= ctx.end_min)
+    status = np.where(cancelled, "cancelled", np.where(done, "completed", "open")).astype(object)
+    ftf = rng.random(n) < 0.85
+    ftf_valid = kind & done
+
+    # notes
+    nf = {
+        "n": _NUM[rng.integers(4, 65, n)],
+        "d": _NUM[rng.choice([31, 31, 31, 62, 90], n)],
+        "k": _NUM[rng.integers(1, 40, n)],
+        "v": _obj(["13.1", "13.4", "13.6", "13.8", "12.9"])[rng.integers(0, 5, n)],
+    }
+    pm_tpl = [t for ts in _PM_NOTES for t in ts]
+    pm_off = np.cumsum([0, *(len(ts) for ts in _PM_NOTES)])
+    pm_which = _pick(rng, n, pm_off[system], np.diff(pm_off)[system])
+    notes = _fill(pm_tpl, pm_which, nf)
+    if ncm:
+        work = [w for c in _CAUSES for w in c.work]
+        work_off = np.cumsum([0, *(len(c.work) for c in _CAUSES)])
+        cause = inc["cause"][src]
+        wf = {
+            "n": _NUM[inc["number"][src]],
+            "k": _NUM[rng.integers(1, 5, ncm)],
+            "flat": _NUM[rng.integers(2, 41, ncm)] + _LETTERS[rng.integers(0, 8, ncm)],
+            "device": _obj(["unit"] * ncm),
+        }
+        phrase = _fill(work, _pick(rng, ncm, work_off[cause], np.diff(work_off)[cause]), wf)
+        notes[npm:] = "Follow-up to " + inc["id"][src] + ": " + phrase
+    remark = np.flatnonzero(~kind & (rng.random(n) < 0.01))
+    notes[remark] = (
+        notes[remark] + _obj(_PM_REMARKS)[rng.integers(0, len(_PM_REMARKS), remark.size)]
+    )
+    access = np.flatnonzero(rng.random(n) < 0.03)
+    if access.size:
+        who = _pick(rng, access.size, ctx.people_off[client[access]], ctx.people_n[client[access]])
+        notes[access] = notes[access] + _fill(
+            _ACCESS_NOTES, rng.integers(0, len(_ACCESS_NOTES), access.size), ctx.person_fields(who)
+        )
+    notes[cancelled] = _obj(_CANCEL_NOTES)[rng.integers(0, len(_CANCEL_NOTES), n)][cancelled]
+    not_started = ~done & ~cancelled
+    notes[not_started & ~kind] = None
+    technicians = _technicians(ctx.seed)
+    tech = technicians[rng.integers(0, len(technicians), n)]
+    tech[not_started] = None
+
+    order = np.lexsort((system, site, kind, client, due))
+    frame = pd.DataFrame(
+        {
+            "job_id": _ids("WO", n, 7),
+            "client_id": ctx.client_id[client][order],
+            "site_id": ctx.site_id[site][order],
+            "system": _obj(SYSTEMS)[system][order],
+            "kind": np.where(kind, "corrective", "preventive").astype(object)[order],
+            "due_date": _fmt_date(due[order]),
+            "completed_at": _fmt_ts(completed_at[order], done[order]),
+            "status": status[order],
+            "first_time_fix": _fmt_bool(ftf[order], ftf_valid[order]),
+            "notes": notes[order],
+            "technician": tech[order],
+        },
+        columns=list(MAINTENANCE_COLUMNS),
+    )
+    raw = {
+        "client": client[order],
+        "due": due[order],
+        "kind": kind[order],
+        "done": done[order],
+        "completed": completed_at[order],
+    }
+    return frame, raw
+
+
+def _technicians(seed: int) -> np.ndarray:
+    rng = np.random.default_rng([seed, 1_000_003, 99])
+    names, _ = _people(rng, 36, "sentinel.example.com")
+    return _obj(names)
+
+
+def _complaints(ctx: _Context) -> tuple[pd.DataFrame, dict]:
+    dw = _day_weights(ctx, season=False)
+    parts: dict[str, list[np.ndarray]] = {"client": [], "day": [], "site": []}
+    for c in ctx.portfolio:
+        rng = np.random.default_rng([ctx.seed, c.index, 3])
+        w = dw * (ctx.month_of_day >= c.start_month)
+        n = int(
+            rng.poisson(_COMPLAINTS_PER_SQRT_WEIGHT_MONTH * np.sqrt(c.weight) * w.sum() / 30.44)
+        )
+        sites = np.flatnonzero(ctx.site_client == c.index)
+        sw = ctx.site_weight[sites]
+        parts["client"].append(np.full(n, c.index))
+        parts["day"].append(rng.choice(len(ctx.days), n, p=w / w.sum()))
+        parts["site"].append(sites[rng.choice(len(sites), n, p=sw / sw.sum())])
+    client, day, site = (np.concatenate(parts[k]) for k in ("client", "day", "site"))
+    rng = ctx.rng(3)
+    n = len(client)
+    tod = np.where(rng.random(n) < 0.7, 540 + rng.random(n) * 540, rng.random(n) * 1440)
+    received = ctx.days[day] * 1440 + tod.astype(np.int64)
+    keep = received <= ctx.end_min
+    order = np.lexsort((site[keep], client[keep], received[keep]))
+    client, site, received = (a[keep][order] for a in (client, site, received))
+    n = len(client)
+    has_site = rng.random(n) < 0.9
+    channel = rng.choice(len(_CHANNELS), n, p=_CHANNEL_P)
+    category = rng.choice(len(_CATEGORIES), n, p=_CATEGORY_P)
+    quality = np.array([c.quality for c in ctx.portfolio])[client]
+    ack_t = np.array([_parse_duration(c.sla["complaints"]["acknowledge"]) for c in ctx.portfolio])
+    res_t = np.array([_parse_duration(c.sla["complaints"]["resolve"]) for c in ctx.portfolio])
+    ack_t, res_t = ack_t[client], res_t[client]
+    speed = np.array([0.6, 1.2, 1.0, 1.6, 0.5])[channel]
+    ack = np.maximum(1, np.rint(ack_t * np.exp(rng.normal(np.log(0.16), 1.0, n)) * speed * quality))
+    escalated = rng.random(n) < 0.06
+    res = res_t * np.exp(rng.normal(np.log(0.27), 0.8, n)) * quality * np.where(escalated, 2.5, 1)
+    res = ack + np.maximum(30, np.rint(res))
+    never = escalated & (rng.random(n) < 0.1)
+    base = ctx.cal.to_cal(received)
+    ack_at = ctx.cal.from_cal(base + ack)
+    res_at = ctx.cal.from_cal(base + res)
+    withdrawn = rng.random(n) < 0.03
+    has_ack = ack_at <= ctx.end_min
+    has_res = ~withdrawn & ~never & (res_at <= ctx.end_min)
+    status = np.where(
+        withdrawn,
+        "withdrawn",
+        np.where(has_res, "resolved", np.where(escalated, "escalated", "open")),
+    ).astype(object)
+    breached = (res > res_t) | escalated
+    rated = has_res & (rng.random(n) < 0.5)
+    good = 1 + (rng.random(n)[:, None] > np.cumsum(_SATISFACTION_GOOD)).sum(axis=1)
+    poor = 1 + (rng.random(n)[:, None] > np.cumsum(_SATISFACTION_POOR)).sum(axis=1)
+    satisfaction = np.minimum(np.where(breached, poor, good), 5)
+
+    # text
+    sys_idx = rng.choice(len(SYSTEMS), n, p=[0.4, 0.3, 0.15, 0.05, 0.05, 0.05])
+    site_text = np.where(has_site, ctx.site_name[site], "our premises").astype(object)
+    fields = {
+        "site": site_text,
+        "sys": _SYSTEM_TEXT[sys_idx],
+        "Sys": _obj([s[0].upper() + s[1:] for s in _SYSTEM_TEXT])[sys_idx],
+        "d": _NUM[rng.integers(2, 7, n)],
+        "h": _NUM[rng.integers(3, 31, n)],
+        "inv": "INV-" + _NUM[rng.integers(2024, 2027, n)] + "-" + _PAD4[rng.integers(0, 10000, n)],
+        "flat": _NUM[rng.integers(2, 41, n)] + _LETTERS[rng.integers(0, 8, n)],
+    }
+    text_tpl = [t for ts in _COMPLAINT_TEXT for t in ts]
+    text_off = np.cumsum([0, *(len(ts) for ts in _COMPLAINT_TEXT)])
+    description = _fill(
+        text_tpl, _pick(rng, n, text_off[category], np.diff(text_off)[category]), fields
+    )
+    local = np.isin(ctx.kind[client], [_KINDS.index("residential"), _KINDS.index("school")])
+    zh = np.flatnonzero(local & (rng.random(n) < 0.03))
+    if zh.size:
+        which = rng.integers(0, len(_COMPLAINT_TEXT_ZH), zh.size)
+        description[zh] = _fill(_COMPLAINT_TEXT_ZH, which, {k: v[zh] for k, v in fields.items()})
+    person = _pick(rng, n, ctx.people_off[client], ctx.people_n[client])
+    pf = ctx.person_fields(person)
+    pf["hkid"] = (
+        _LETTERS[rng.integers(0, 26, n)]
+        + _PAD3[rng.integers(0, 1000, n)]
+        + _PAD3[rng.integers(0, 1000, n)]
+        + "("
+        + _CHECK[rng.integers(0, 11, n)]
+        + ")"
+    )
+    personal = np.flatnonzero(rng.random(n) < 0.06)
+    if personal.size:
+        which = rng.integers(0, len(_COMPLAINT_PERSONAL), personal.size)
+        extra = _fill(_COMPLAINT_PERSONAL, which, {k: v[personal] for k, v in pf.items()})
+        description[personal] = description[personal] + extra
+    multi = np.flatnonzero(rng.random(n) < 0.01)
+    description[multi] = description[multi] + "\nSecond complaint about this in a month."
+    markup = np.flatnonzero(rng.random(n) < 0.002)
+    description[markup] = (
+        _obj(_COMPLAINT_MARKUP)[rng.integers(0, len(_COMPLAINT_MARKUP), markup.size)]
+        + description[markup]
+    )
+
+    rc_off = np.cumsum([0, *(len(x) for x in _ROOT_CAUSES)])
+    ca_off = np.cumsum([0, *(len(x) for x in _CORRECTIVE_ACTIONS)])
+    root = _obj([x for xs in _ROOT_CAUSES for x in xs])[
+        _pick(rng, n, rc_off[category], np.diff(rc_off)[category])
+    ]
+    action = _obj([x for xs in _CORRECTIVE_ACTIONS for x in xs])[
+        _pick(rng, n, ca_off[category], np.diff(ca_off)[category])
+    ]
+    root[~has_res] = None
+    action[~has_res] = None
+
+    named = rng.random(n) < 0.85
+    name = np.where(named, pf["person"], None).astype(object)
+    phone = np.where(named & (rng.random(n) < 0.75), pf["phone_intl"], None).astype(object)
+    by_mail = np.isin(channel, [1, 2])
+    email = np.where(named & (by_mail | (rng.random(n) < 0.2)), pf["email"], None).astype(object)
+
+    frame = pd.DataFrame(
+        {
+            "complaint_id": _ids("CMP", n, 6),
+            "client_id": ctx.client_id[client],
+            "site_id": np.where(has_site, ctx.site_id[site], None).astype(object),
+            "received_at": _fmt_ts(received),
+            "channel": _obj(_CHANNELS)[channel],
+            "category": _obj(_CATEGORIES)[category],
+            "acknowledged_at": _fmt_ts(ack_at, has_ack),
+            "resolved_at": _fmt_ts(res_at, has_res),
+            "status": status,
+            "escalated": _fmt_bool(escalated),
+            "root_cause": root,
+            "corrective_action": action,
+            "satisfaction": _fmt_int(satisfaction, rated),
+            "description": description,
+            "complainant_name": name,
+            "complainant_phone": phone,
+            "complainant_email": email,
+        },
+        columns=list(COMPLAINT_COLUMNS),
+    )
+    return frame, {"client": client, "received": received}
+
+
+@dataclass
+class _Meeting:
+    client: int
+    day: int
+    level: str  # working | senior
+    label: str
+    reviewed: tuple[int, ...]  # indices of the period months reviewed
+    period: str  # the reviewed period in words
+    actions: list[int]  # row positions in the actions frame
+
+
+def _meetings(ctx: _Context) -> list[_Meeting]:
+    out: list[_Meeting] = []
+    months = len(ctx.month_first)
+    for c in ctx.portfolio:
+        offset = int(np.random.default_rng([ctx.seed, c.index, 4]).integers(0, 7))
+        for m in range(c.start_month + 1, months):
+            year, month = ctx.month_label[m]
+            quarter_month = month in (1, 4, 7, 10)
+            q_year, quarter = (year, (month - 1) // 3) if month > 1 else (year - 1, 4)
+            if c.reporting == "monthly" or quarter_month:
+                day = int(ctx.cal.next_workday(np.array([ctx.month_first[m] + 6 + offset]))[0])
+                if c.reporting == "monthly":
+                    py, pm = ctx.month_label[m - 1]
+                    period = f"{_MONTH_ABBR[pm]} {py}"
+                    label, reviewed = f"Monthly review {period}", (m - 1,)
+                else:
+                    period = f"Q{quarter} {q_year}"
+                    label = f"Quarterly working review {period}"
+                    reviewed = tuple(range(max(0, m - 3), m))
+                if day <= ctx.end_day:
+                    out.append(_Meeting(c.index, day, "working", label, reviewed, period, []))
+            if quarter_month and (c.reporting == "monthly" or month in (1, 7)):
+                day = int(ctx.cal.next_workday(np.array([ctx.month_first[m] + 15 + offset]))[0])
+                if c.reporting == "monthly":
+                    period = f"Q{quarter} {q_year}"
+                    label, reviewed = f"Quarterly review {period}", tuple(range(max(0, m - 3), m))
+                else:
+                    half = 2 if month == 1 else 1
+                    period = f"H{half} {year - 1 if month == 1 else year}"
+                    label, reviewed = f"Half-yearly review {period}", tuple(range(max(0, m - 6), m))
+                if day <= ctx.end_day:
+                    out.append(_Meeting(c.index, day, "senior", label, reviewed, period, []))
+    out.sort(key=lambda x: (x.day, x.client, x.level))
+    return out
+
+
+def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[pd.DataFrame, dict]:
+    rng = ctx.rng(4)
+    nm = len(meetings)
+    m_client = np.array([x.client for x in meetings], dtype=np.int64)
+    m_day = np.array([x.day for x in meetings], dtype=np.int64)
+    m_senior = np.array([x.level == "senior" for x in meetings], dtype=bool)
+    count = rng.integers(2, 7, nm)
+    meeting = np.repeat(np.arange(nm), count)
+    pos = np.arange(len(meeting)) - np.repeat(np.cumsum(count) - count, count)
+    for i, x in enumerate(meetings):
+        x.actions = list(range(int(count[:i].sum()), int(count[: i + 1].sum())))
+    n = len(meeting)
+    client, day, senior = m_client[meeting], m_day[meeting], m_senior[meeting]
+    nw, ns = len(_WORKING_DECISIONS), len(_SENIOR_DECISIONS)
+    start = rng.integers(0, 1000, nm)[meeting]
+    tpl = np.where(senior, nw + (start + pos) % ns, (start + pos) % nw)
+    decisions = [*_WORKING_DECISIONS, *_SENIOR_DECISIONS]
+    site = _pick(
+        rng,
+        n,
+        np.searchsorted(ctx.site_client, client, side="left"),
+        np.bincount(ctx.site_client, minlength=len(ctx.portfolio))[client],
+    )
+    fields = {
+        "site": ctx.site_name[site],
+        "sys": _SYSTEM_TEXT[rng.choice(3, n)],
+        "period": _obj([x.period for x in meetings])[meeting],
+        "n": _NUM[rng.integers(3, 13, n)],
+    }
+    decision = _fill([d[0] for d in decisions], tpl, fields)
+    outcome_done = _fill([d[2] for d in decisions], tpl, fields)
+    owner_kind = _obj([d[1] for d in decisions])[tpl]
+    roles = {k: np.full(n, v, dtype=object) for k, v in _CONTRACTOR_ROLES.items()}
+    kinds = ctx.kind[client]
+    roles["client"] = _obj([_CLIENT_ROLE[k][0] for k in _KINDS])[kinds]
+    roles["client_senior"] = _obj([_CLIENT_ROLE[k][1] for k in _KINDS])[kinds]
+    owner = np.full(n, None, dtype=object)
+    for key, values in roles.items():
+        sel = owner_kind == key
+        owner[sel] = values[sel]
+    due = day + rng.choice([14, 21, 28, 28, 42, 56, 90], n)
+    r = rng.random(n)
+    closed = day + np.maximum(1, np.rint(rng.uniform(0.2, 1.3, n) * (due - day))).astype(np.int64)
+    done = (r < 0.8) & (closed <= ctx.end_day)
+    dropped = (r >= 0.8) & (r < 0.86) & (day + 14 <= ctx.end_day)
+    status = np.where(done, "done", np.where(dropped, "dropped", "open")).astype(object)
+    outcome = np.where(
+        done,
+        outcome_done,
+        np.where(
+            dropped,
+            _obj(_DROPPED_OUTCOMES)[rng.integers(0, len(_DROPPED_OUTCOMES), n)],
+            np.where(rng.random(n) < 0.4, "In progress", None),
+        ),
+    ).astype(object)
+    frame = pd.DataFrame(
+        {
+            "action_id": _ids("ACT", n, 6),
+            "client_id": ctx.client_id[client],
+            "meeting_date": _fmt_date(day),
+            "meeting": _obj([x.label for x in meetings])[meeting],
+            "level": np.where(senior, "senior", "working").astype(object),
+            "decision": decision,
+            "owner": owner,
+            "due_date": _fmt_date(due),
+            "status": status,
+            "closed_on": _fmt_date(closed, done),
+            "outcome": outcome,
+        },
+        columns=list(ACTION_COLUMNS),
+    )
+    raw = {"due": due, "closed": np.where(done, closed, -1), "status": status}
+    return frame, raw
+
+
+def _date_text(day: int) -> str:
+    return (date(1970, 1, 1) + timedelta(days=int(day))).isoformat()
+
+
+def _write_minutes(
+    ctx: _Context,
+    content: Path,
+    meetings: list[_Meeting],
+    actions: pd.DataFrame,
+    act: dict,
+    raw: Mapping[str, dict],
+    clients: int,
+) -> int:
+    written = 0
+    inc, mnt, cmp_ = raw["incidents"], raw["maintenance"], raw["complaints"]
+    for c in ctx.portfolio[:clients]:
+        folder = content / "clients" / c.id
+        folder.mkdir(parents=True, exist_ok=True)
+        mine = [x for x in meetings if x.client == c.index]
+        role, senior_role = _CLIENT_ROLE[c.kind]
+        inc_c = inc["client"] == c.index
+        mnt_c = mnt["client"] == c.index
+        cmp_c = cmp_["client"] == c.index
+        inc_month = np.searchsorted(ctx.month_first, inc["reported"] // 1440, side="right") - 1
+        mnt_month = np.searchsorted(ctx.month_first, mnt["due"], side="right") - 1
+        cmp_month = np.searchsorted(ctx.month_first, cmp_["received"] // 1440, side="right") - 1
+        rng = np.random.default_rng([ctx.seed, c.index, 5])
+        for i, x in enumerate(mine):
+            lines = [f"# {x.label}: minutes", ""]
+            lines += [
+                f"- **Client:** {c.name}",
+                f"- **Date:** {_date_text(x.day)}",
+                f"- **Level:** {'senior' if x.level == 'senior' else 'working'} level",
+                f"- **Period reviewed:** {x.period}",
+                "",
+                "## Attendees",
+                "",
+            ]
+            if x.level == "senior":
+                people = [
+                    "Contractor account manager",
+                    "Contractor service manager",
+                    "Contractor operations director",
+                    senior_role,
+                    role,
+                ]
+            else:
+                people = [
+                    "Contractor service manager",
+                    "Contractor technical lead",
+                    role,
+                    "Client security supervisor",
+                ]
+            lines += [f"- {p}" for p in people]
+            lines += [
+                "",
+                "## Agenda",
+                "",
+                "1. Actions of previous meetings",
+                f"2. Service performance in {x.period} against the SLA",
+                "3. Complaints and feedback",
+                "4. Maintenance programme",
+            ]
+            if x.level == "senior":
+                lines += [
+                    "5. Benchmark against similar arrangements",
+                    "6. Changes to the SLA and budget",
+                ]
+            else:
+                lines += ["5. Any other business"]
+            lines += ["", "## Discussion", "", "### Actions of previous meetings", ""]
+            prev_day = mine[i - 1].day if i else -1
+            carried = []
+            for y in mine[:i]:
+                for a in y.actions:
+                    st, cl, due = act["status"][a], act["closed"][a], act["due"][a]
+                    closed_before = (st == "done" and cl <= prev_day) or (
+                        st == "dropped" and due < prev_day
+                    )
+                    if closed_before:
+                        continue
+                    aid, text = actions.at[a, "action_id"], actions.at[a, "decision"]
+                    if st == "done" and cl <= x.day:
+                        state = f"done on {_date_text(cl)}"
+                    elif st == "dropped" and due < x.day:
+                        state = "dropped"
+                    elif due < x.day:
+                        state = f"open, overdue (due {_date_text(due)})"
+                    else:
+                        state = f"open, due {_date_text(due)}"
+                    carried.append(f"- {aid} ({text}): {state}.")
+            lines += carried or ["- No actions were open."]
+            sel = inc_c & np.isin(inc_month, x.reviewed)
+            by_p = np.bincount(inc["prio"][sel], minlength=4)
+            outages = int(inc["outage"][sel].sum())
+            pm = mnt_c & np.isin(mnt_month, x.reviewed) & ~mnt["kind"]
+            pm_done = int((pm & mnt["done"] & (mnt["completed"] < x.day * 1440)).sum())
+            received = int((cmp_c & np.isin(cmp_month, x.reviewed)).sum())
+            lines += [
+                "",
+                "### Service performance",
+                "",
+                f"The contractor's service manager presented the service report for {x.period}. "
+                f"{int(sel.sum())} incidents were reported (P1 {by_p[0]}, P2 {by_p[1]}, "
+                f"P3 {by_p[2]}, P4 {by_p[3]}); {outages} of them took a system out of service.",
+                "Attendance and restore times were reviewed against the SLA targets; "
+                "breaches were discussed one by one and their causes recorded.",
+                "",
+                "### Complaints and feedback",
+                "",
+                f"{received} complaints were received in {x.period}. "
+                + (
+                    "The meeting reviewed the open ones and the root causes of those resolved."
+                    if received
+                    else "None were received."
+                ),
+                "",
+                "### Maintenance programme",
+                "",
+                f"{int(pm.sum())} preventive maintenance visits were due in {x.period}; "
+                f"{pm_done} had been completed by the date of this meeting.",
+            ]
+            if x.level == "senior":
+                lines += [
+                    "",
+                    "### Benchmark, SLA and budget",
+                    "",
+                    "The account manager compared the headline figures with the portfolio's "
+                    "quartiles for similar arrangements (no other client is named). "
+                    + (
+                        "The client asked for options to improve availability of ageing systems."
+                        if rng.random() < 0.5
+                        else "No change to the SLA targets was proposed this time."
+                    ),
+                ]
+            lines += [
+                "",
+                "## Decisions",
+                "",
+                "| Action | Decision | Owner | Due |",
+                "| --- | --- | --- | --- |",
+            ]
+            for a in x.actions:
+                row = actions.loc[a]
+                lines.append(
+                    f"| {row['action_id']} | {row['decision']} | {row['owner']} | {row['due_date']} |"
+                )
+            lines += [
+                "",
+                f"Next meeting: to be confirmed by the {_CONTRACTOR_ROLES['service'].lower()}.",
+                "",
+            ]
+            path = folder / f"minutes-{_date_text(x.day)}.md"
+            path.write_text("\n".join(lines), encoding="utf-8")
+            written += 1
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# Deliberate defects
+# --------------------------------------------------------------------------------------------
+
+_DUPLICATE = object()
+
+
+def _plant(
+    frame: pd.DataFrame,
+    file: str,
+    specs: Sequence[tuple[str, str, Any, Any]],
+    rng: np.random.Generator,
+    text_columns: Sequence[str],
+) -> tuple[pd.DataFrame, list[PlantedDefect]]:
+    """Plant defects: each spec is (column, problem, value or callable or _DUPLICATE, eligible).
+
+    At least one row per spec, about 0.01% of the rows over all specs.
+    """
+    n = len(frame)
+    id_col = frame.columns[0]
+    per_spec = max(1, int(n * 1e-4 / len(specs)))
+    used = np.zeros(n, dtype=bool)
+    changes: list[tuple[int, str, str, str]] = []  # (row, column, problem, value)
+    dups: list[int] = []
+    for column, problem, value, eligible in specs:
+        mask = ~used if eligible is None else (~used & eligible(frame))
+        pool = np.flatnonzero(mask)
+        if pool.size == 0:
+            continue
+        rows = np.sort(rng.choice(pool, min(per_spec, pool.size), replace=False))
+        used[rows] = True
+        if value is _DUPLICATE:
+            dups += rows.tolist()
+            continue
+        sub = frame.iloc[rows]
+        new = value(sub) if callable(value) else np.full(rows.size, value, dtype=object)
+        frame.iloc[rows, frame.columns.get_loc(column)] = list(new)
+        changes += [(int(r), column, problem, str(v)) for r, v in zip(rows, new, strict=True)]
+    dups_a = np.array(sorted(dups), dtype=np.int64)
+    src = np.insert(np.arange(n), dups_a + 1, dups_a)
+    copy = np.insert(np.zeros(n, dtype=bool), dups_a + 1, True)
+    frame = frame.iloc[src].reset_index(drop=True)
+    extra = np.zeros(len(frame), dtype=np.int64)
+    for col in text_columns:
+        extra += frame[col].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    line = 2 + np.concatenate([[0], np.cumsum(1 + extra)[:-1]])
+    orig_pos = np.flatnonzero(~copy)  # position of original row r is orig_pos[r]
+    defects = [
+        PlantedDefect(file, int(line[orig_pos[r]]), str(frame.at[orig_pos[r], id_col]), c, p, v)
+        for r, c, p, v in changes
+    ]
+    for pos in np.flatnonzero(copy):
+        rid = str(frame.at[pos, id_col])
+        defects.append(PlantedDefect(file, int(line[pos]), rid, id_col, "duplicate id", rid))
+    defects.sort(key=lambda d: d.line)
+    return frame, defects
+
+
+def _shift(column: str, hours: int) -> Any:
+    def value(sub: pd.DataFrame) -> list[str]:
+        ts = pd.to_datetime(sub[column], format="%Y-%m-%d %H:%M") - pd.Timedelta(hours=hours)
+        return list(ts.dt.strftime("%Y-%m-%d %H:%M"))
+
+    return value
+
+
+def _defect_specs(end: datetime) -> Mapping[str, list[tuple[str, str, Any, Any]]]:
+    y = end.year
+    return {
+        "incidents.csv": [
+            ("reported_at", "unparseable timestamp", f"31/02/{y} 25:00", None),
+            ("incident_id", "duplicate id", _DUPLICATE, None),
+            ("priority", "unknown priority", "P9", None),
+            (
+                "resolved_at",
+                "resolved_at before reported_at",
+                _shift("reported_at", 3),
+                lambda f: f["resolved_at"].notna().to_numpy() & f["attended_at"].isna().to_numpy(),
+            ),
+        ],
+        "maintenance.csv": [
+            (
+                "completed_at",
+                "unparseable timestamp",
+                f"{y}-02-30 10:00",
+                lambda f: f["completed_at"].notna().to_numpy(),
+            ),
+            ("job_id", "duplicate id", _DUPLICATE, None),
+            ("status", "unknown status", "done", None),
+        ],
+        "complaints.csv": [
+            ("received_at", "unparseable timestamp", f"{y}-04-31 14:00", None),
+            ("complaint_id", "duplicate id", _DUPLICATE, None),
+            (
+                "satisfaction",
+                "satisfaction outside 1-5",
+                "7",
+                lambda f: (f["status"] == "resolved").to_numpy(),
+            ),
+        ],
+        "actions.csv": [
+            ("action_id", "duplicate id", _DUPLICATE, None),
+            ("status", "unknown status", "pending", None),
+        ],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def write_demo(
+    out: Path,
+    *,
+    clients: int = 6,
+    months: int = 24,
+    seed: int = 7,
+    end: datetime = DEMO_END,
+    content: Path | None = None,
+    defects: bool = True,
+    minutes_clients: int = 1,
+) -> DemoSummary:
+    """Write a synthetic portfolio to `out` and return what was written.
+
+    Writes out/clients.yml, out/incidents.csv, out/maintenance.csv, out/complaints.csv and
+    out/actions.csv covering the `months` calendar months that end with `end`. When `content`
+    is given, also writes the minutes of every review meeting of the first `minutes_clients`
+    clients to content/clients/<client-id>/minutes-<YYYY-MM-DD>.md (attendees by role,
+    agenda, discussion, decisions naming the action ids of actions.csv). With `defects` a few
+    deliberate data defects are planted in every CSV (listed in `DemoSummary.defects`).
+    The same arguments always give byte-identical files.
+    """
+    if clients < 1:
+        raise ValueError("clients must be at least 1")
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    end = end.replace(second=0, microsecond=0, tzinfo=None)
+    out = Path(out)
+    portfolio = _portfolio(clients, months, seed)
+    ctx = _context(portfolio, months, seed, end)
+    first_year = ctx.month_label[0][0]
+    out.mkdir(parents=True, exist_ok=True)
+    text = _clients_yaml(portfolio, range(first_year, end.year + 1), seed)
+    (out / "clients.yml").write_text(text, encoding="utf-8", newline="\n")
+
+    incidents, inc_raw = _incidents(ctx)
+    maintenance, mnt_raw = _maintenance(ctx, inc_raw)
+    complaints, cmp_raw = _complaints(ctx)
+    meetings = _meetings(ctx)
+    actions, act_raw = _actions(ctx, meetings)
+
+    minutes = 0
+    if content is not None:
+        raw = {"incidents": inc_raw, "maintenance": mnt_raw, "complaints": cmp_raw}
+        minutes = _write_minutes(
+            ctx, Path(content), meetings, actions, act_raw, raw, minutes_clients
+        )
+
+    frames = {
+        "incidents.csv": (incidents, ("summary",)),
+        "maintenance.csv": (maintenance, ("notes",)),
+        "complaints.csv": (complaints, ("description",)),
+        "actions.csv": (actions, ()),
+    }
+    planted: list[PlantedDefect] = []
+    specs = _defect_specs(end)
+    for i, (name, (frame, text_columns)) in enumerate(frames.items()):
+        if defects and len(frame):
+            rng = np.random.default_rng([seed, 1_000_003, 50 + i])
+            frame, found = _plant(frame, name, specs[name], rng, text_columns)
+            planted += found
+            frames[name] = (frame, text_columns)
+        frame.to_csv(out / name, index=False, lineterminator="\n", encoding="utf-8")
+    return DemoSummary(
+        clients=tuple(c.id for c in portfolio),
+        incidents=len(frames["incidents.csv"][0]),
+        maintenance=len(frames["maintenance.csv"][0]),
+        complaints=len(frames["complaints.csv"][0]),
+        actions=len(frames["actions.csv"][0]),
+        minutes=minutes,
+        defects=tuple(planted),
+    )
