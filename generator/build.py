@@ -18,6 +18,7 @@ from generator.audit import audit_sites
 from generator.config import Config
 from generator.errors import InputError, Problem
 from generator.inputs import Inputs, read_inputs
+from generator.metrics import compute_figures
 from generator.quality import write_report
 from generator.site import build_client_site
 
@@ -48,6 +49,9 @@ def build(
     selected = _select_clients(inputs.config, clients)
     report_as_of = as_of_instant(inputs, as_of)
 
+    # Every figure, for the whole portfolio at once.
+    figures = compute_figures(inputs.config, inputs.tables, report_as_of)
+
     # The operator's data-quality report, beside the sites.
     write_report(inputs.quality, out_dir.parent / "build")
 
@@ -55,7 +59,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=".svcsite-", dir=out_dir.parent))
     try:
         for client_id in selected:
-            build_client_site(inputs, client_id, report_as_of, staging / client_id)
+            build_client_site(inputs, figures, client_id, staging / client_id)
         findings = audit_sites(staging, inputs.config)
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)

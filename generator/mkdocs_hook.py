@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.build import as_of_instant
 from generator.inputs import read_inputs
+from generator.metrics import compute_figures
 from generator.pages import client_pages
 from generator.site import site_url, write_docs
 
@@ -23,7 +24,8 @@ def on_config(config):
     inputs = read_inputs(DATA_DIR)
     client_id = os.environ.get("SVCSITE_CLIENT") or inputs.config.clients[0].id
     client = inputs.config.client(client_id)
-    pages = client_pages(inputs, client, as_of_instant(inputs, None))
+    figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
+    pages = client_pages(inputs, figures, client)
     docs_dir = PREVIEW_DIR / client_id
     staging = PREVIEW_DIR / f".{client_id}.new"
     write_docs(pages, client_id, staging)

@@ -7,11 +7,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from generator.inputs import Inputs
+from generator.metrics import Figures
 from generator.pages import client_pages
 
 MKDOCS_FILE = Path("mkdocs.yml")
@@ -35,9 +35,9 @@ def write_docs(pages: dict[str, str], client_id: str, docs_dir: Path) -> None:
         path.write_text(markdown, encoding="utf-8")
 
 
-def build_client_site(inputs: Inputs, client_id: str, as_of: pd.Timestamp, site_dir: Path) -> None:
+def build_client_site(inputs: Inputs, figures: Figures, client_id: str, site_dir: Path) -> None:
     client = inputs.config.client(client_id)
-    pages = client_pages(inputs, client, as_of)
+    pages = client_pages(inputs, figures, client)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as docs:
         write_docs(pages, client_id, Path(docs))

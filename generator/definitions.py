@@ -1,0 +1,268 @@
+"""One declaration per figure: its id, title, unit, target, direction, where it sits in
+`metrics.json`, and the sentence of the methodology that defines it (contract 5).
+
+The computation names its columns by `path`; the scorecard, the charts, the methodology page
+and the tests read these declarations, so a figure is described in one place only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.config import Client
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    title: str
+    path: str  # dotted path within a period of metrics.json
+    unit: Literal["%", "count", "minutes", "score"]
+    methodology: str
+    direction: Literal["higher", "lower", "none"] = "none"
+    target: str | None = None  # dotted key within the client's `sla`
+    headline: bool = False
+    decimals: int = 1
+
+    @property
+    def source(self) -> str:
+        return self.path.split(".")[0]
+
+    def target_value(self, client: Client) -> float | None:
+        """The client's agreed target for this figure, or None when none is agreed."""
+        if self.target is None:
+            return None
+        value: object = client.sla
+        for key in self.target.split("."):
+            value = getattr(value, key, None)
+            if value is None:
+                return None
+        return float(value)  # type: ignore[arg-type]
+
+    def meets(self, value: float | None, target: float | None) -> bool | None:
+        if value is None or target is None:
+            return None
+        return value >= target if self.direction == "higher" else value <= target
+
+
+_JUDGED = (
+    "{what} is met when the SLA time from {start} to {end}, measured on the {calendar}, is "
+    "within the target for its {targets}. {open} Compliance is met / (met + breached) x 100; "
+    "with nothing met or breached there is no figure."
+)
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "incidents_reported",
+        "Incidents reported",
+        "incidents.reported",
+        "count",
+        "Every incident reported in the period (by the time it was reported), whatever its state.",
+    ),
+    Metric(
+        "attend_pct",
+        "Incidents attended within target",
+        "incidents.attend.compliance_pct",
+        "%",
+        _JUDGED.format(
+            what="Attendance",
+            start="the report",
+            end="the first attendance (or the restoration, where an incident was resolved without attendance)",
+            calendar="calendar of the incident's priority",
+            targets="priority",
+            open="An incident not yet attended is breached once the SLA time to the report's as-of time exceeds the target, and pending until then.",
+        ),
+        direction="higher",
+        target="incident_target_pct",
+        headline=True,
+    ),
+    Metric(
+        "attend_median_minutes",
+        "Median time to attend",
+        "incidents.attend.median_minutes",
+        "minutes",
+        "The median SLA minutes to attend, over the attended incidents that were met or breached (linear interpolation).",
+        direction="lower",
+    ),
+    Metric(
+        "attend_p90_minutes",
+        "90th percentile time to attend",
+        "incidents.attend.p90_minutes",
+        "minutes",
+        "The 90th percentile of SLA minutes to attend, over the attended incidents that were met or breached (linear interpolation).",
+        direction="lower",
+    ),
+    Metric(
+        "restore_pct",
+        "Incidents restored within target",
+        "incidents.restore.compliance_pct",
+        "%",
+        _JUDGED.format(
+            what="Restoration",
+            start="the report",
+            end="the restoration, less any minutes the clock was paused with the client's agreement (never below zero),",
+            calendar="calendar of the incident's priority",
+            targets="priority",
+            open="An incident not yet restored is breached once the SLA time to the as-of time, less pauses, exceeds the target, and pending until then.",
+        ),
+        direction="higher",
+        target="incident_target_pct",
+        headline=True,
+    ),
+    Metric(
+        "restore_median_minutes",
+        "Median time to restore",
+        "incidents.restore.median_minutes",
+        "minutes",
+        "The median SLA minutes to restore (less pauses), over the restored incidents that were met or breached.",
+        direction="lower",
+    ),
+    Metric(
+        "restore_p90_minutes",
+        "90th percentile time to restore",
+        "incidents.restore.p90_minutes",
+        "minutes",
+        "The 90th percentile of SLA minutes to restore (less pauses), over the restored incidents that were met or breached.",
+        direction="lower",
+    ),
+    Metric(
+        "preventive_due",
+        "Preventive jobs due",
+        "maintenance.preventive.due",
+        "count",
+        "Preventive maintenance jobs due in the period: on time, late, overdue, pending and cancelled.",
+    ),
+    Metric(
+        "preventive_on_time_pct",
+        "Preventive maintenance on time",
+        "maintenance.preventive.on_time_pct",
+        "%",
+        "A preventive job is on time when completed on a (local) date no later than its due date plus the grace "
+        "days; late when completed after that; overdue when not completed and the as-of date is past that; "
+        "pending otherwise. Cancelled jobs are counted apart and excluded. "
+        "On-time % = on time / (on time + late + overdue) x 100.",
+        direction="higher",
+        target="maintenance.target_pct",
+        headline=True,
+    ),
+    Metric(
+        "corrective_count",
+        "Corrective jobs",
+        "maintenance.corrective.count",
+        "count",
+        "Corrective jobs due in the period, cancelled ones excluded.",
+    ),
+    Metric(
+        "first_time_fix_pct",
+        "Corrective jobs fixed first time",
+        "maintenance.corrective.first_time_fix_pct",
+        "%",
+        "Of the period's completed corrective jobs whose first-time-fix is recorded, the share fixed at the first visit.",
+        direction="higher",
+    ),
+    Metric(
+        "complaints_received",
+        "Complaints received",
+        "complaints.received",
+        "count",
+        "Every complaint received in the period, whatever its state.",
+    ),
+    Metric(
+        "complaint_acknowledge_pct",
+        "Complaints acknowledged within target",
+        "complaints.acknowledge.compliance_pct",
+        "%",
+        _JUDGED.format(
+            what="Acknowledgement",
+            start="receipt",
+            end="acknowledgement (or resolution, where a complaint was resolved without one)",
+            calendar="complaints calendar",
+            targets="client",
+            open="A complaint not yet acknowledged is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
+        ),
+        direction="higher",
+        target="complaints.target_pct",
+    ),
+    Metric(
+        "complaint_resolve_pct",
+        "Complaints resolved within target",
+        "complaints.resolve.compliance_pct",
+        "%",
+        _JUDGED.format(
+            what="Resolution",
+            start="receipt",
+            end="resolution",
+            calendar="complaints calendar",
+            targets="client",
+            open="Withdrawn complaints are left out. A complaint not yet resolved is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
+        ),
+        direction="higher",
+        target="complaints.target_pct",
+        headline=True,
+    ),
+    Metric(
+        "complaints_open",
+        "Complaints open",
+        "complaints.open",
+        "count",
+        "Complaints of the period whose status is open or escalated at the as-of time.",
+        direction="lower",
+    ),
+    Metric(
+        "complaints_escalated",
+        "Complaints escalated",
+        "complaints.escalated",
+        "count",
+        "Complaints of the period that were escalated.",
+        direction="lower",
+    ),
+    Metric(
+        "satisfaction_mean",
+        "Complainant satisfaction",
+        "complaints.satisfaction.mean",
+        "score",
+        "The mean of the satisfaction scores (1 to 5) given for the period's complaints, with the number of scores.",
+        direction="higher",
+    ),
+    Metric(
+        "availability_pct",
+        "System availability",
+        "availability.overall_pct",
+        "%",
+        "Each incident marked as an outage is down time of its site's system from its report to its restoration "
+        "(or the as-of time), on the 24x7 clock; overlapping outages of one system at one site count once. "
+        "Availability of a system at a site = 1 - down time / the period's length up to the as-of time. Per "
+        "system: the mean over the sites that have it; overall: the mean over every system at every site.",
+        direction="higher",
+        target="availability_target_pct",
+        headline=True,
+        decimals=2,
+    ),
+    Metric(
+        "actions_raised",
+        "Actions raised",
+        "actions.raised",
+        "count",
+        "Actions recorded at the period's review meetings; of those, how many are open, done or dropped.",
+    ),
+    Metric(
+        "actions_overdue",
+        "Actions overdue",
+        "actions.overdue",
+        "count",
+        "Open actions of the period whose due date is before the as-of date.",
+        direction="lower",
+    ),
+)
+
+BY_ID = {metric.id: metric for metric in METRICS}
+HEADLINE = tuple(metric for metric in METRICS if metric.headline)
+BENCHMARKED = (
+    "attend_pct",
+    "restore_pct",
+    "preventive_on_time_pct",
+    "complaint_resolve_pct",
+    "availability_pct",
+)
+BENCHMARK_MIN_CLIENTS = 5

@@ -1,0 +1,595 @@
+"""Every figure of the methodology (contract 5), per client and period, for the whole
+portfolio at once: vectorised over the records, never a loop over rows or per client.
+
+Stages: records as they stood at `as_of` -> each record judged against its own target ->
+counts and percentiles per (client, period), months and quarters -> the anonymous benchmark.
+Columns of the per-period frames are named by their dotted path in `metrics.json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.clock import Calendar, make_calendar, sla_minutes, twenty_four_seven
+from generator.config import ALWAYS_OPEN, Config
+from generator.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID
+from generator.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
+
+MET, BREACHED, PENDING = "met", "breached", "pending"
+START_COLUMN = {
+    "incidents": "reported_at",
+    "maintenance": "due_date",
+    "complaints": "received_at",
+    "actions": "meeting_date",
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    as_of: pd.Timestamp
+    records: dict[str, pd.DataFrame]  # each source's records as at as_of, judged
+    periods: dict[Granularity, pd.DataFrame]  # (client_id, period) -> figure columns
+    benchmark: dict[Granularity, pd.DataFrame]  # period -> "<metric>.<clients|p25|median|p75>"
+
+
+def compute_figures(
+    config: Config, tables: dict[str, pd.DataFrame], as_of: pd.Timestamp
+) -> Figures:
+    """All figures for every client, from the validated tables, as at `as_of`."""
+    calendars = build_calendars(config)
+    records = as_at(tables, as_of)
+    judged: dict[str, pd.DataFrame] = {}
+    if "incidents" in records:
+        judged["incidents"] = judge_incidents(records["incidents"], config, calendars, as_of)
+    if "maintenance" in records:
+        judged["maintenance"] = judge_maintenance(records["maintenance"], config, as_of)
+    if "complaints" in records:
+        judged["complaints"] = judge_complaints(records["complaints"], config, calendars, as_of)
+    if "actions" in records:
+        judged["actions"] = judge_actions(records["actions"], as_of)
+    periods = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
+    return Figures(as_of, judged, periods, {g: benchmark(periods[g]) for g in GRANULARITIES})
+
+
+def build_calendars(config: Config) -> dict[str, Calendar]:
+    calendars = {ALWAYS_OPEN: twenty_four_seven(config.timezone)}
+    for name, spec in config.calendars.items():
+        calendars[name] = make_calendar(
+            name,
+            config.timezone,
+            hours=spec.hours,
+            holidays=spec.holidays,
+            extra_closed=spec.extra_closed,
+        )
+    return calendars
+
+
+# ---- records as they stood at as_of -------------------------------------------------------
+
+
+def as_at(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """What had happened by `as_of`: later records are left out, later times are blank, and a
+    status that a later time set is undone."""
+    as_of_date = pd.Timestamp(as_of.tz_localize(None).date())
+    result = {}
+    for name, frame in tables.items():
+        start = frame[START_COLUMN[name]]
+        cutoff = as_of if isinstance(start.dtype, pd.DatetimeTZDtype) else as_of_date
+        frame = frame[start <= cutoff].copy()
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+                frame[column] = frame[column].where(frame[column] <= as_of)
+        if name == "maintenance":
+            reopened = (frame["status"] == "completed") & frame["completed_at"].isna()
+            frame.loc[reopened, "status"] = "open"
+        elif name == "complaints":
+            reopened = (frame["status"] == "resolved") & frame["resolved_at"].isna()
+            frame.loc[reopened, "status"] = "open"
+        elif name == "actions":
+            later = frame["closed_on"] > as_of_date
+            frame.loc[later & frame["status"].isin(["done", "dropped"]), "status"] = "open"
+            frame["closed_on"] = frame["closed_on"].where(~later)
+        result[name] = frame.reset_index(drop=True)
+    return result
+
+
+# ---- each record judged against its own target ---------------------------------------------
+
+
+def incident_targets(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Attend and restore targets (minutes) and calendar of each incident, by its client and
+    priority as they stood when it was reported. SLA versions with effective dates will add
+    rows with a later `effective_from`; merge_asof already picks the one in force."""
+    rows = [
+        (
+            client.id,
+            priority,
+            pd.Timestamp.min.tz_localize("UTC"),
+            target.attend,
+            target.restore,
+            target.calendar,
+        )
+        for client in config.clients
+        for priority, target in client.sla.incidents.items()
+    ]
+    versions = pd.DataFrame(
+        rows,
+        columns=[
+            "client_id",
+            "priority",
+            "effective_from",
+            "attend_target",
+            "restore_target",
+            "calendar",
+        ],
+    )
+    return _in_force(incidents, versions, ["client_id", "priority"], "reported_at")
+
+
+def complaint_targets(complaints: pd.DataFrame, config: Config) -> pd.DataFrame:
+    rows = [
+        (
+            client.id,
+            pd.Timestamp.min.tz_localize("UTC"),
+            sla.acknowledge if (sla := client.sla.complaints) else np.nan,
+            sla.resolve if sla else np.nan,
+            sla.calendar if sla else ALWAYS_OPEN,
+        )
+        for client in config.clients
+    ]
+    versions = pd.DataFrame(
+        rows,
+        columns=["client_id", "effective_from", "acknowledge_target", "resolve_target", "calendar"],
+    )
+    return _in_force(complaints, versions, ["client_id"], "received_at")
+
+
+def _in_force(
+    records: pd.DataFrame, versions: pd.DataFrame, by: list[str], start: str
+) -> pd.DataFrame:
+    """For each record (in its order), the target version in force at its start."""
+    keys = records[[*by, start]].copy()
+    keys["_row"] = np.arange(len(keys))
+    keys[start] = keys[start].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    versions = versions.sort_values("effective_from")
+    versions["effective_from"] = versions["effective_from"].astype("datetime64[ns, UTC]")
+    for column in by:
+        keys[column] = keys[column].astype(str)
+        versions[column] = versions[column].astype(str)
+    merged = pd.merge_asof(
+        keys.sort_values(start),
+        versions,
+        left_on=start,
+        right_on="effective_from",
+        by=by,
+        direction="backward",
+    )
+    return (
+        merged.sort_values("_row")
+        .drop(columns=[*by, start, "_row", "effective_from"])
+        .reset_index(drop=True)
+    )
+
+
+def sla_minutes_on(
+    calendars: dict[str, Calendar],
+    calendar_names: pd.Series,
+    start: pd.Series,
+    end: pd.Series | pd.Timestamp,
+) -> np.ndarray:
+    """SLA minutes between start and end, each row on its own calendar."""
+    result = np.full(len(start), np.nan)
+    for name in pd.unique(calendar_names):
+        rows = (calendar_names == name).to_numpy()
+        row_end = end[rows] if isinstance(end, pd.Series) else end
+        result[rows] = sla_minutes(calendars[name], start[rows], row_end)
+    return result
+
+
+def _judge(
+    minutes: np.ndarray, elapsed: np.ndarray, target: np.ndarray, done: np.ndarray
+) -> np.ndarray:
+    """Met or breached when done; breached once open for longer than the target; else pending.
+    With no target agreed, nothing is judged (pending)."""
+    has_target = ~np.isnan(target)
+    return np.select(
+        [
+            done & has_target & (minutes <= target),
+            done & has_target,
+            ~done & has_target & (elapsed > target),
+        ],
+        [MET, BREACHED, BREACHED],
+        PENDING,
+    )
+
+
+def judge_incidents(
+    incidents: pd.DataFrame, config: Config, calendars: dict[str, Calendar], as_of: pd.Timestamp
+) -> pd.DataFrame:
+    frame = pd.concat([incidents, incident_targets(incidents, config)], axis=1)
+    response = frame["attended_at"].fillna(frame["resolved_at"])
+    paused = frame["paused_minutes"].fillna(0).to_numpy()
+    elapsed = sla_minutes_on(calendars, frame["calendar"], frame["reported_at"], as_of)
+    frame["attend_minutes"] = sla_minutes_on(
+        calendars, frame["calendar"], frame["reported_at"], response
+    )
+    restore_wall = sla_minutes_on(
+        calendars, frame["calendar"], frame["reported_at"], frame["resolved_at"]
+    )
+    frame["restore_minutes"] = np.clip(restore_wall - paused, 0, None)
+    frame["open_minutes"] = elapsed
+    frame["attend_status"] = _judge(
+        frame["attend_minutes"].to_numpy(),
+        elapsed,
+        frame["attend_target"].to_numpy(float),
+        response.notna().to_numpy(),
+    )
+    frame["restore_status"] = _judge(
+        frame["restore_minutes"].to_numpy(),
+        elapsed - paused,
+        frame["restore_target"].to_numpy(float),
+        frame["resolved_at"].notna().to_numpy(),
+    )
+    return frame
+
+
+def judge_maintenance(
+    maintenance: pd.DataFrame, config: Config, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    frame = maintenance.copy()
+    grace = {c.id: c.sla.maintenance.grace_days if c.sla.maintenance else 0 for c in config.clients}
+    frame["deadline"] = frame["due_date"] + pd.to_timedelta(
+        frame["client_id"].map(grace).astype(int), unit="D"
+    )
+    completed_on = frame["completed_at"].dt.tz_localize(None).dt.normalize()
+    as_of_date = pd.Timestamp(as_of.tz_localize(None).date())
+    completed = frame["completed_at"].notna()
+    frame["days_late"] = (completed_on.fillna(as_of_date) - frame["deadline"]).dt.days
+    frame["job_status"] = np.select(
+        [
+            frame["status"] == "cancelled",
+            completed & (completed_on <= frame["deadline"]),
+            completed,
+            as_of_date > frame["deadline"],
+        ],
+        ["cancelled", "on_time", "late", "overdue"],
+        "pending",
+    )
+    return frame
+
+
+def judge_complaints(
+    complaints: pd.DataFrame, config: Config, calendars: dict[str, Calendar], as_of: pd.Timestamp
+) -> pd.DataFrame:
+    frame = pd.concat([complaints, complaint_targets(complaints, config)], axis=1)
+    response = frame["acknowledged_at"].fillna(frame["resolved_at"])
+    elapsed = sla_minutes_on(calendars, frame["calendar"], frame["received_at"], as_of)
+    frame["acknowledge_minutes"] = sla_minutes_on(
+        calendars, frame["calendar"], frame["received_at"], response
+    )
+    frame["resolve_minutes"] = sla_minutes_on(
+        calendars, frame["calendar"], frame["received_at"], frame["resolved_at"]
+    )
+    frame["open_minutes"] = elapsed
+    frame["acknowledge_status"] = _judge(
+        frame["acknowledge_minutes"].to_numpy(),
+        elapsed,
+        frame["acknowledge_target"].to_numpy(float),
+        response.notna().to_numpy(),
+    )
+    resolve_status = _judge(
+        frame["resolve_minutes"].to_numpy(),
+        elapsed,
+        frame["resolve_target"].to_numpy(float),
+        frame["resolved_at"].notna().to_numpy(),
+    )
+    frame["resolve_status"] = np.where(frame["status"] == "withdrawn", "withdrawn", resolve_status)
+    return frame
+
+
+def judge_actions(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    frame = actions.copy()
+    as_of_date = pd.Timestamp(as_of.tz_localize(None).date())
+    frame["overdue"] = (frame["status"] == "open") & (frame["due_date"] < as_of_date)
+    return frame
+
+
+# ---- figures per client and period -------------------------------------------------------
+
+
+def per_period(
+    judged: dict[str, pd.DataFrame], config: Config, as_of: pd.Timestamp, granularity: Granularity
+) -> pd.DataFrame:
+    """One row per (client, period) from each client's first record to as_of, empty periods
+    included; a column per figure, named by its path in metrics.json."""
+    keyed = {
+        name: _with_period(frame, START_COLUMN[name], granularity) for name, frame in judged.items()
+    }
+    grid = _period_grid(keyed, config, as_of, granularity)
+    parts = [grid]
+    if "incidents" in keyed:
+        parts.append(_incident_figures(keyed["incidents"], config))
+    if "maintenance" in keyed:
+        parts.append(_maintenance_figures(keyed["maintenance"]))
+    if "complaints" in keyed:
+        parts.append(_complaint_figures(keyed["complaints"]))
+    if "actions" in keyed:
+        parts.append(_action_figures(keyed["actions"]))
+    figures = grid.join(parts[1:], how="left") if len(parts) > 1 else grid
+    counts = [c for c in figures.columns if _is_count(c)]
+    figures[counts] = figures[counts].fillna(0).astype("int64")
+    availability = availability_figures(
+        judged.get("incidents"), config, as_of, granularity, grid.index
+    )
+    return figures.join(availability, how="left")
+
+
+def _is_count(column: str) -> bool:
+    leaf = column.rsplit(".", 1)[-1]
+    return (
+        not leaf.endswith(("_pct", "_minutes"))
+        and leaf not in ("mean",)
+        and not column.startswith("availability.")
+    )
+
+
+def _with_period(frame: pd.DataFrame, start: str, granularity: Granularity) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["period"] = period_codes(frame[start], granularity)
+    return frame
+
+
+def _period_grid(
+    keyed: dict[str, pd.DataFrame], config: Config, as_of: pd.Timestamp, granularity: Granularity
+) -> pd.DataFrame:
+    last = period_of(as_of, granularity)
+    firsts = (
+        pd.concat([frame.groupby("client_id")["period"].min() for frame in keyed.values()])
+        if keyed
+        else None
+    )
+    first_by_client = (
+        firsts.groupby(level=0).min() if firsts is not None else pd.Series(dtype="Int64")
+    )
+    pairs = []
+    for client in config.clients:
+        first = first_by_client.get(client.id, last)
+        first = last if pd.isna(first) else min(int(first), last)
+        pairs += [(client.id, code) for code in range(first, last + 1)]
+    index = pd.MultiIndex.from_tuples(pairs, names=["client_id", "period"])
+    return pd.DataFrame(index=index)
+
+
+def _rates(
+    frame: pd.DataFrame,
+    status: str,
+    minutes: str,
+    prefix: str,
+    statuses: tuple[str, ...] = (MET, BREACHED, PENDING),
+) -> pd.DataFrame:
+    """met / breached / pending counts, compliance %, median and p90 of the judged minutes."""
+    counts = pd.crosstab([frame["client_id"], frame["period"]], frame[status]).reindex(
+        columns=list(statuses), fill_value=0
+    )
+    judged_total = counts[MET] + counts[BREACHED]
+    result = counts.add_prefix(f"{prefix}.")
+    result[f"{prefix}.compliance_pct"] = (counts[MET] / judged_total.where(judged_total > 0)) * 100
+    timed = frame[frame[status].isin([MET, BREACHED]) & frame[minutes].notna()]
+    quantiles = timed.groupby(["client_id", "period"])[minutes].quantile([0.5, 0.9]).unstack()
+    result[f"{prefix}.median_minutes"] = quantiles.get(0.5)
+    result[f"{prefix}.p90_minutes"] = quantiles.get(0.9)
+    return result
+
+
+def _incident_figures(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
+    keys = [incidents["client_id"], incidents["period"]]
+    priorities = sorted({p for client in config.clients for p in client.sla.incidents})
+    by_priority = pd.crosstab(keys, incidents["priority"]).reindex(columns=priorities, fill_value=0)
+    result = pd.DataFrame({"incidents.reported": incidents.groupby(["client_id", "period"]).size()})
+    result = result.join(by_priority.add_prefix("incidents.by_priority."))
+    result = result.join(_rates(incidents, "attend_status", "attend_minutes", "incidents.attend"))
+    return result.join(_rates(incidents, "restore_status", "restore_minutes", "incidents.restore"))
+
+
+def _maintenance_figures(maintenance: pd.DataFrame) -> pd.DataFrame:
+    preventive = maintenance[maintenance["kind"] == "preventive"]
+    statuses = ["on_time", "late", "overdue", "pending", "cancelled"]
+    counts = pd.crosstab(
+        [preventive["client_id"], preventive["period"]], preventive["job_status"]
+    ).reindex(columns=statuses, fill_value=0)
+    judged_total = counts["on_time"] + counts["late"] + counts["overdue"]
+    result = pd.DataFrame({"maintenance.preventive.due": counts.sum(axis=1)})
+    result = result.join(counts.add_prefix("maintenance.preventive."))
+    result["maintenance.preventive.on_time_pct"] = (
+        counts["on_time"] / judged_total.where(judged_total > 0) * 100
+    )
+    corrective = maintenance[
+        (maintenance["kind"] == "corrective") & (maintenance["status"] != "cancelled")
+    ]
+    keys = ["client_id", "period"]
+    fixed = corrective[corrective["completed_at"].notna() & corrective["first_time_fix"].notna()]
+    corrective_figures = pd.DataFrame(
+        {
+            "maintenance.corrective.count": corrective.groupby(keys).size(),
+            "maintenance.corrective.first_time_fix_pct": fixed.groupby(keys)[
+                "first_time_fix"
+            ].mean()
+            * 100,
+        }
+    )
+    return result.join(corrective_figures, how="outer")
+
+
+def _complaint_figures(complaints: pd.DataFrame) -> pd.DataFrame:
+    keys = ["client_id", "period"]
+    groups = complaints.groupby(keys)
+    result = pd.DataFrame({"complaints.received": groups.size()})
+    result = result.join(
+        _rates(complaints, "acknowledge_status", "acknowledge_minutes", "complaints.acknowledge")
+    )
+    not_withdrawn = complaints[complaints["resolve_status"] != "withdrawn"]
+    result = result.join(
+        _rates(not_withdrawn, "resolve_status", "resolve_minutes", "complaints.resolve")
+    )
+    result["complaints.open"] = (
+        complaints["status"]
+        .isin(["open", "escalated"])
+        .groupby([complaints[k] for k in keys])
+        .sum()
+    )
+    result["complaints.escalated"] = (
+        complaints["escalated"]
+        .fillna(False)
+        .astype(bool)
+        .groupby([complaints[k] for k in keys])
+        .sum()
+    )
+    result["complaints.satisfaction.mean"] = groups["satisfaction"].mean()
+    result["complaints.satisfaction.responses"] = groups["satisfaction"].count()
+    return result
+
+
+def _action_figures(actions: pd.DataFrame) -> pd.DataFrame:
+    keys = [actions["client_id"], actions["period"]]
+    counts = pd.crosstab(keys, actions["status"]).reindex(
+        columns=["open", "done", "dropped"], fill_value=0
+    )
+    result = pd.DataFrame({"actions.raised": actions.groupby(["client_id", "period"]).size()})
+    result = result.join(counts.add_prefix("actions."))
+    result["actions.overdue"] = actions["overdue"].groupby(keys).sum()
+    return result[
+        ["actions.raised", "actions.open", "actions.overdue", "actions.done", "actions.dropped"]
+    ]
+
+
+# ---- availability ----------------------------------------------------------------------------
+
+
+def availability_figures(
+    incidents: pd.DataFrame | None,
+    config: Config,
+    as_of: pd.Timestamp,
+    granularity: Granularity,
+    grid: pd.MultiIndex,
+) -> pd.DataFrame:
+    """Availability per (client, period): overall and per system, from merged outages."""
+    pairs = pd.DataFrame(
+        [(c.id, s.id, system) for c in config.clients for s in c.sites for system in s.systems],
+        columns=["client_id", "site_id", "system"],
+    )
+    periods = grid.to_frame(index=False)
+    start, end = bounds(periods["period"].astype(int).tolist(), granularity, config.timezone)
+    periods["start"], periods["end"] = start.to_numpy(), end.clip(upper=as_of).to_numpy()
+    periods["length"] = (periods["end"] - periods["start"]).dt.total_seconds()
+    cells = periods.merge(pairs, on="client_id")
+    if incidents is None:
+        down = np.zeros(len(cells))
+    else:
+        down = _down_seconds(incidents, as_of, cells, granularity, config.timezone)
+    cells["availability"] = (1 - down / cells["length"].where(cells["length"] > 0)) * 100
+    overall = (
+        cells.groupby(["client_id", "period"])["availability"]
+        .mean()
+        .rename("availability.overall_pct")
+    )
+    by_system = (
+        cells.groupby(["client_id", "period", "system"])["availability"].mean().unstack("system")
+    )
+    return pd.concat([overall, by_system.add_prefix("availability.by_system.")], axis=1)
+
+
+def merged_outages(incidents: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Outage intervals per (client, site, system), overlapping ones merged (UTC ns)."""
+    outages = incidents[incidents["outage"].fillna(False).astype(bool)]
+    frame = pd.DataFrame(
+        {
+            "client_id": outages["client_id"].astype(str).to_numpy(),
+            "site_id": outages["site_id"].astype(str).to_numpy(),
+            "system": outages["system"].astype(str).to_numpy(),
+            "start": _ns(outages["reported_at"]),
+            "end": _ns(outages["resolved_at"].fillna(as_of)),
+        }
+    ).sort_values(["client_id", "site_id", "system", "start"], kind="stable")
+    keys = ["client_id", "site_id", "system"]
+    # A new block starts where an outage begins after every earlier one of its system ended.
+    reach = frame.groupby(keys, sort=False)["end"].cummax()
+    previous_reach = reach.groupby([frame[k] for k in keys], sort=False).shift()
+    block = (previous_reach.isna() | (frame["start"] > previous_reach)).cumsum()
+    merged = frame.groupby(block).agg(
+        client_id=("client_id", "first"),
+        site_id=("site_id", "first"),
+        system=("system", "first"),
+        start=("start", "min"),
+        end=("end", "max"),
+    )
+    return merged.reset_index(drop=True)
+
+
+def _down_seconds(
+    incidents: pd.DataFrame,
+    as_of: pd.Timestamp,
+    cells: pd.DataFrame,
+    granularity: Granularity,
+    timezone: str,
+) -> np.ndarray:
+    """Down time of each (client, period, site, system) cell: merged outages clipped to it."""
+    merged = merged_outages(incidents, as_of)
+    if merged.empty:
+        return np.zeros(len(cells))
+    # Each outage is repeated once per period it touches (mostly one), then meets its cell.
+    first = period_codes(_utc(merged["start"]).dt.tz_convert(timezone), granularity).to_numpy(int)
+    last = period_codes(_utc(merged["end"]).dt.tz_convert(timezone), granularity).to_numpy(int)
+    touched = last - first + 1
+    expanded = merged.loc[merged.index.repeat(touched)].reset_index(drop=True)
+    expanded["period"] = np.repeat(first, touched) + _ranks_within(touched)
+    cell_keys = cells[["client_id", "site_id", "system", "period"]].copy()
+    cell_keys["period"] = cell_keys["period"].astype("int64")
+    cell_keys["cell"] = np.arange(len(cells))
+    cell_keys["cell_start"] = _ns(cells["start"])
+    cell_keys["cell_end"] = _ns(cells["end"])
+    overlaps = expanded.merge(cell_keys, on=["client_id", "site_id", "system", "period"])
+    seconds = (
+        np.minimum(overlaps["end"], overlaps["cell_end"])
+        - np.maximum(overlaps["start"], overlaps["cell_start"])
+    ).clip(lower=0) / 1e9
+    down = np.zeros(len(cells))
+    np.add.at(down, overlaps["cell"].to_numpy(), seconds.to_numpy())
+    return down
+
+
+def _ranks_within(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., n-1 for each n in counts, concatenated."""
+    ends = np.cumsum(counts)
+    return np.arange(ends[-1]) - np.repeat(ends - counts, counts)
+
+
+def _utc(ns: pd.Series) -> pd.Series:
+    return pd.to_datetime(ns, unit="ns", utc=True)
+
+
+def _ns(instants: pd.Series) -> np.ndarray:
+    return instants.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").astype("int64").to_numpy()
+
+
+# ---- benchmark -----------------------------------------------------------------------------
+
+
+def benchmark(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per period and headline figure: the quartiles across every client that has it, kept
+    only when at least BENCHMARK_MIN_CLIENTS clients do. No client is named."""
+    columns = {}
+    for metric_id in BENCHMARKED:
+        path = BY_ID[metric_id].path
+        if path not in figures:
+            continue
+        values = figures[path].dropna().groupby(level="period")
+        count = values.count()
+        quartiles = values.quantile([0.25, 0.5, 0.75]).unstack()
+        enough = count >= BENCHMARK_MIN_CLIENTS
+        columns[f"{metric_id}.clients"] = count[enough]
+        for quantile, name in ((0.25, "p25"), (0.5, "median"), (0.75, "p75")):
+            columns[f"{metric_id}.{name}"] = quartiles[quantile][enough]
+    return pd.DataFrame(columns)

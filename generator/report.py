@@ -1,0 +1,214 @@
+"""One client's figures, ready for its pages: `metrics.json` in the shape of contract 6, the
+breaches behind each figure, and the change of every headline figure against the period
+before."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from generator.config import Client
+from generator.definitions import BENCHMARKED, HEADLINE
+from generator.metrics import BREACHED, START_COLUMN, Figures
+from generator.periods import REPORTING, Granularity, label, period_codes
+from generator.quality import DataQuality, RowCounts
+
+_JUDGED = ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
+# The shape of one period in metrics.json; "*" stands for the client's own priorities or systems.
+SHAPE: dict[str, Any] = {
+    "incidents": {
+        "reported": None,
+        "by_priority": "*priorities",
+        "attend": _JUDGED,
+        "restore": _JUDGED,
+    },
+    "maintenance": {
+        "preventive": ("due", "on_time", "late", "overdue", "pending", "cancelled", "on_time_pct"),
+        "corrective": ("count", "first_time_fix_pct"),
+    },
+    "complaints": {
+        "received": None,
+        "acknowledge": _JUDGED,
+        "resolve": _JUDGED,
+        "open": None,
+        "escalated": None,
+        "satisfaction": ("mean", "responses"),
+    },
+    "availability": {"overall_pct": None, "by_system": "*systems"},
+    "actions": ("raised", "open", "overdue", "done", "dropped"),
+}
+
+
+def granularity_of(client: Client) -> Granularity:
+    return REPORTING[client.reporting]  # type: ignore[return-value]
+
+
+def client_periods(figures: Figures, client: Client) -> pd.DataFrame:
+    """The client's figure columns, one row per period code (its own reporting frequency)."""
+    frame = figures.periods[granularity_of(client)]
+    return frame.xs(client.id, level="client_id")
+
+
+def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> dict[str, Any]:
+    """The content of downloads/metrics.json for one client."""
+    granularity = granularity_of(client)
+    frame = client_periods(figures, client)
+    benchmark = figures.benchmark[granularity]
+    keys = {
+        "priorities": list(client.sla.incidents),
+        "systems": sorted({system for site in client.sites for system in site.systems}),
+    }
+    periods = []
+    # One client's periods: a few dozen at most. to_dict keeps each column's own type.
+    for code, values in frame.to_dict(orient="index").items():
+        entry: dict[str, Any] = {"period": label(int(code), granularity)}
+        for section, shape in SHAPE.items():
+            entry[section] = _nest(section, shape, values, keys)
+        entry["benchmark"] = _benchmark(benchmark, int(code))
+        periods.append(entry)
+    return {
+        "client": client.id,
+        "as_of": figures.as_of.isoformat(),
+        "periods": periods,
+        "data": {name: _counts(quality, client.id, name) for name in SHAPE_SOURCES},
+    }
+
+
+SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions")
+
+
+def _nest(path: str, shape: Any, values: dict[str, Any], keys: dict[str, list[str]]) -> Any:
+    if shape is None:
+        return _value(values.get(path))
+    if isinstance(shape, str):  # "*priorities" / "*systems"
+        return {key: _value(values.get(f"{path}.{key}")) for key in keys[shape[1:]]}
+    if isinstance(shape, tuple):
+        return {leaf: _value(values.get(f"{path}.{leaf}")) for leaf in shape}
+    return {name: _nest(f"{path}.{name}", sub, values, keys) for name, sub in shape.items()}
+
+
+def _value(value: Any) -> int | float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    return (
+        int(value) if float(value).is_integer() and not isinstance(value, float) else float(value)
+    )
+
+
+def _benchmark(benchmark: pd.DataFrame, code: int) -> dict[str, dict[str, float]]:
+    if code not in benchmark.index:
+        return {}
+    row = benchmark.loc[code]
+    result = {}
+    for metric_id in BENCHMARKED:
+        clients = row.get(f"{metric_id}.clients")
+        if clients is None or pd.isna(clients):
+            continue
+        result[metric_id] = {
+            "clients": int(clients),
+            "p25": float(row[f"{metric_id}.p25"]),
+            "median": float(row[f"{metric_id}.median"]),
+            "p75": float(row[f"{metric_id}.p75"]),
+        }
+    return result
+
+
+def _counts(quality: DataQuality, client_id: str, source: str) -> dict[str, int] | None:
+    if source in quality.absent:
+        return None
+    counts = quality.by_client.get(client_id, {}).get(source, RowCounts())
+    return {
+        "received": counts.received,
+        "used": counts.used,
+        "superseded": counts.superseded,
+        "quarantined": counts.quarantined,
+    }
+
+
+def metrics_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def changes(periods: pd.DataFrame) -> pd.DataFrame:
+    """Each headline figure's change against the period before (percentage points)."""
+    columns = [metric.path for metric in HEADLINE if metric.path in periods]
+    return periods[columns].diff().rename(columns={metric.path: metric.id for metric in HEADLINE})
+
+
+def breaches(figures: Figures, client: Client, period_code: int) -> pd.DataFrame:
+    """Every record of the period that missed its target: which, which target, by how much."""
+    granularity = granularity_of(client)
+    rows = []
+    incidents = _in_period(figures, "incidents", client, period_code, granularity)
+    for part, status in (("attend", "attend_status"), ("restore", "restore_status")):
+        if incidents is None:
+            break
+        missed = incidents[incidents[status] == BREACHED]
+        actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "record": missed["incident_id"],
+                    "source": "incidents",
+                    "measure": part,
+                    "priority": missed["priority"],
+                    "target_minutes": missed[f"{part}_target"],
+                    "actual_minutes": actual,
+                    "over_minutes": actual - missed[f"{part}_target"],
+                    "still_open": missed[f"{part}_minutes"].isna(),
+                }
+            )
+        )
+    complaints = _in_period(figures, "complaints", client, period_code, granularity)
+    for part in ("acknowledge", "resolve") if complaints is not None else ():
+        missed = complaints[complaints[f"{part}_status"] == BREACHED]
+        actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "record": missed["complaint_id"],
+                    "source": "complaints",
+                    "measure": part,
+                    "priority": None,
+                    "target_minutes": missed[f"{part}_target"],
+                    "actual_minutes": actual,
+                    "over_minutes": actual - missed[f"{part}_target"],
+                    "still_open": missed[f"{part}_minutes"].isna(),
+                }
+            )
+        )
+    maintenance = _in_period(figures, "maintenance", client, period_code, granularity)
+    if maintenance is not None:
+        missed = maintenance[maintenance["job_status"].isin(["late", "overdue"])]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "record": missed["job_id"],
+                    "source": "maintenance",
+                    "measure": missed["job_status"],
+                    "priority": None,
+                    "target_minutes": None,
+                    "actual_minutes": None,
+                    "over_minutes": missed["days_late"] * 1440.0,
+                    "still_open": missed["job_status"] == "overdue",
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows, ignore_index=True)
+
+
+def _in_period(
+    figures: Figures, source: str, client: Client, period_code: int, granularity: Granularity
+) -> pd.DataFrame | None:
+    records = figures.records.get(source)
+    if records is None:
+        return None
+    mine = records[records["client_id"] == client.id]
+    return mine[period_codes(mine[START_COLUMN[source]], granularity) == period_code]
