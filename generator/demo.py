@@ -25,7 +25,6 @@ from typing import Any
 
 import holidays as _holidays
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -141,6 +140,18 @@ class DemoSummary:
             "actions.csv": self.actions,
         }
 
+    def __str__(self) -> str:
+        text = (
+            f"{len(self.clients)} clients: {self.incidents:,} incidents, "
+            f"{self.maintenance:,} maintenance jobs, {self.complaints:,} complaints, "
+            f"{self.actions:,} actions"
+        )
+        if self.minutes:
+            text += f", {self.minutes} meeting minutes"
+        if self.defects:
+            text += f" ({len(self.defects)} deliberate data defects)"
+        return text
+
 
 # --------------------------------------------------------------------------------------------
 # Reference data
@@ -151,9 +162,9 @@ class DemoSummary:
 # (sum over the client's (site, system) pairs of site weight x system weight) and month;
 # calibrated so that the average client of the kind cycle gets ~139 incidents, ~42 jobs
 # and ~8 complaints a month.
-_INCIDENTS_PER_WEIGHT_MONTH = 10.4
-_COMPLAINTS_PER_SQRT_WEIGHT_MONTH = 2.16
-_CORRECTIVE_SHARE = 0.147  # share of incidents (x cause factor) that raise a follow-up job
+_INCIDENTS_PER_WEIGHT_MONTH = 7.35
+_COMPLAINTS_PER_SQRT_WEIGHT_MONTH = 2.05
+_CORRECTIVE_SHARE = 0.165  # share of incidents (x cause factor) that raise a follow-up job
 
 SYSTEMS = (
     "cctv",
@@ -238,7 +249,7 @@ class _Cause:
     systems: Mapping[str, float]
     templates: tuple[str, ...]
     work: tuple[str, ...]
-    remote: float = 0.02  # probability of a remote fix (no attendance)
+    remote: float = 0.0  # probability of a remote fix (no attendance)
     outage: bool = True  # can take the system down
     corrective: float = 1.0  # relative chance of a follow-up corrective job
 
@@ -357,7 +368,6 @@ _CAUSES: tuple[_Cause, ...] = (
             "Zone {n} at {loc} open on arming; door contact realigned and screws tightened",
         ),
         ("door closer adjusted so the door shuts fully",),
-        outage=False,
         corrective=0.6,
     ),
     _Cause(
@@ -387,7 +397,6 @@ _CAUSES: tuple[_Cause, ...] = (
         {"access_control": 3},
         ("Exit button at {loc} stuck; button replaced",),
         ("replaced exit buttons on the floor",),
-        outage=False,
     ),
     _Cause(
         "False alarm",
@@ -477,7 +486,7 @@ _CONTACT_NOTES = (
     " Please call {person} on {phone} before attending.",
     " Site contact: {person} ({email}).",
     " Access via guard {person}, mobile {phone_dash}.",
-    " Call Mr {surname} on {phone} for the key.",
+    " Key held by {person}, call {phone}.",
     " {person} ({phone_intl}) to be informed on completion.",
 )
 
@@ -586,9 +595,9 @@ _COMPLAINT_TEXT = (
     ),
 )
 _COMPLAINT_TEXT_ZH = (
-    "大堂閉路電視鏡頭損壞{d}日仍未維修，請盡快處理。",
-    "停車場閘口經常故障，住客要等候很久，請跟進。",
-    "保安系統晚上經常誤鳴，影響住戶休息。",
+    "大堂閉路電視鏡頭損壞{d}日仍未維修，請盡快處理。",  # noqa: RUF001 (Chinese punctuation)
+    "停車場閘口經常故障，住客要等候很久，請跟進。",  # noqa: RUF001 (Chinese punctuation)
+    "保安系統晚上經常誤鳴，影響住戶休息。",  # noqa: RUF001 (Chinese punctuation)
 )
 _COMPLAINT_PERSONAL = (
     " Please call me on {phone}.",
@@ -853,6 +862,7 @@ _PRIORITY_P: Mapping[str, tuple[float, float, float, float]] = {
     "bank": (0.06, 0.16, 0.44, 0.34),
 }
 _DEFAULT_PRIORITY_P = (0.05, 0.15, 0.45, 0.35)
+_REDUNDANCY = {"datacentre": 0.15, "mall": 0.4, "hotel": 0.8}
 _CLIENT_ROLE = {
     "residential": ("Client property manager", "Owners' Corporation chairman"),
     "bank": ("Client branch operations manager", "Client head of security"),
@@ -1021,31 +1031,95 @@ def _minute(dt: datetime) -> int:
     return _day(dt.date()) * 1440 + dt.hour * 60 + dt.minute
 
 
-def _fmt_ts(minutes: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    """Minutes since 1970 -> 'YYYY-MM-DD HH:MM' (object array, None where not valid)."""
+_L = pa.large_string()
+_Table = dict[str, pa.Array]  # column name -> large_string array (null = empty field)
+
+
+def _text(values: Any) -> pa.Array:
+    """An object array of str/None (or an Arrow array) as a large_string array."""
+    if isinstance(values, pa.Array):
+        return values if values.type == _L else values.cast(_L)
+    return pa.array(values, type=_L)
+
+
+def _take(values: Sequence[str], idx: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """values[idx[i]] per row (null where not valid), without Python objects per row."""
     mask = None if valid is None else ~np.asarray(valid, dtype=bool)
-    arr = pa.array(np.asarray(minutes, dtype=np.int64) * 60, type=pa.int64(), mask=mask)
-    text = pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M")
-    return text.to_numpy(zero_copy_only=False)
+    index = pa.array(np.asarray(idx, dtype=np.int64), mask=mask)
+    return pa.array(list(values), type=_L).take(index)
 
 
-def _fmt_date(days: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    mask = None if valid is None else ~np.asarray(valid, dtype=bool)
-    arr = pa.array(np.asarray(days, dtype=np.int32), type=pa.int32(), mask=mask)
-    return pc.strftime(arr.cast(pa.date32()), format="%Y-%m-%d").to_numpy(zero_copy_only=False)
+def _dates_table(first: int, last: int) -> list[str]:
+    origin = date(1970, 1, 1)
+    return [(origin + timedelta(days=d)).isoformat() for d in range(first, last + 1)]
 
 
-def _fmt_bool(values: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    out = np.where(values, "true", "false").astype(object)
-    if valid is not None:
-        out[~valid] = None
-    return out
+_TIMES = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
 
 
-def _fmt_int(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    out = np.full(len(values), None, dtype=object)
-    out[valid] = _NUM[np.asarray(values)[valid]]
-    return out
+def _fmt_ts(minutes: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """Minutes since 1970 -> 'YYYY-MM-DD HH:MM' (null where not valid)."""
+    minutes = np.asarray(minutes, dtype=np.int64)
+    ok = np.ones(len(minutes), dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
+    if not ok.any():
+        return pa.nulls(len(minutes), type=_L)
+    day = minutes // 1440
+    first, last = int(day[ok].min()), int(day[ok].max())
+    day_text = _take(_dates_table(first, last), np.where(ok, day - first, 0), ok)
+    time_text = _take(_TIMES, minutes % 1440)
+    return pc.binary_join_element_wise(day_text, time_text, pa.scalar(" ", _L))
+
+
+def _fmt_date(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    days = np.asarray(days, dtype=np.int64)
+    ok = np.ones(len(days), dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
+    if not ok.any():
+        return pa.nulls(len(days), type=_L)
+    first, last = int(days[ok].min()), int(days[ok].max())
+    return _take(_dates_table(first, last), np.where(ok, days - first, 0), ok)
+
+
+def _fmt_bool(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    return _take(("false", "true"), np.asarray(values, dtype=np.int64), valid)
+
+
+def _fmt_int(values: np.ndarray, valid: np.ndarray) -> pa.Array:
+    mask = ~np.asarray(valid, dtype=bool)
+    return pa.array(np.asarray(values, dtype=np.int64), mask=mask).cast(_L)
+
+
+def _table(columns: Mapping[str, Any], names: Sequence[str]) -> _Table:
+    assert list(columns) == list(names)
+    return {name: _text(columns[name]) for name in names}
+
+
+def _csv_field(column: pa.Array) -> pa.Array:
+    """Quote a field only when it has to be (RFC 4180); nulls become empty fields."""
+    quote, empty = pa.scalar('"', _L), pa.scalar("", _L)
+    needs = pc.match_substring_regex(column, r'[",\r\n]')
+    if pc.any(needs).as_py():
+        escaped = pc.replace_substring(column, '"', '""')
+        column = pc.if_else(
+            needs, pc.binary_join_element_wise(quote, escaped, quote, empty), column
+        )
+    return pc.fill_null(column, empty)
+
+
+def _write_csv(path: Path, table: _Table) -> None:
+    """CSV with a header row, UTF-8, LF line ends, minimal quoting; built in Arrow, in chunks."""
+    columns = list(table.values())
+    rows = len(columns[0]) if columns else 0
+    sep, newline, empty = pa.scalar(",", _L), pa.scalar("\n", _L), pa.scalar("", _L)
+    with open(path, "wb") as f:
+        f.write((",".join(table) + "\n").encode("utf-8"))
+        step = 200_000
+        for start in range(0, rows, step):
+            part = [_csv_field(column.slice(start, step)) for column in columns]
+            lines = pc.binary_join_element_wise(*part, sep) if len(part) > 1 else part[0]
+            lines = pc.binary_join_element_wise(lines, newline, empty)
+            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
+            offsets = offsets[lines.offset : lines.offset + len(lines) + 1]
+            f.write(memoryview(lines.buffers()[2])[int(offsets[0]) : int(offsets[-1])])
 
 
 def _ids(prefix: str, count: int, width: int) -> np.ndarray:
@@ -1441,7 +1515,6 @@ class _Context:
     pair_system: np.ndarray
     pair_weight: np.ndarray
     people: np.ndarray
-    people_surname: np.ndarray
     phones: np.ndarray
     phones_dash: np.ndarray
     phones_intl: np.ndarray
@@ -1458,7 +1531,6 @@ class _Context:
     def person_fields(self, idx: np.ndarray) -> dict[str, np.ndarray]:
         return {
             "person": self.people[idx],
-            "surname": self.people_surname[idx],
             "phone": self.phones[idx],
             "phone_dash": self.phones_dash[idx],
             "phone_intl": self.phones_intl[idx],
@@ -1480,7 +1552,7 @@ def _context(portfolio: list[_Client], months: int, seed: int, end: datetime) ->
 
     site_client, site_id, site_name, site_weight = [], [], [], []
     pair_client, pair_site, pair_system, pair_weight = [], [], [], []
-    people, surname, phones, emails, off, cnt, staff = [], [], [], [], [], [], []
+    people, phones, emails, off, cnt, staff = [], [], [], [], [], []
     for c in portfolio:
         for s in c.sites:
             gs = len(site_id)
@@ -1497,7 +1569,6 @@ def _context(portfolio: list[_Client], months: int, seed: int, end: datetime) ->
         cnt.append(len(c.people))
         staff.append(c.staff)
         people += c.people
-        surname += [p.split()[-1] if p.split()[0] in _ENGLISH else p.split()[0] for p in c.people]
         phones += c.phones
         emails += c.emails
     phones_obj = _obj(phones)
@@ -1520,7 +1591,6 @@ def _context(portfolio: list[_Client], months: int, seed: int, end: datetime) ->
         pair_system=np.array(pair_system),
         pair_weight=np.array(pair_weight),
         people=_obj(people),
-        people_surname=_obj(surname),
         phones=phones_obj,
         phones_dash=_obj([p.replace(" ", "-") for p in phones]),
         phones_intl=_obj([f"+852 {p}" for p in phones]),
@@ -1558,7 +1628,7 @@ def _day_weights(ctx: _Context, season: bool) -> np.ndarray:
     return w
 
 
-def _incidents(ctx: _Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _incidents(ctx: _Context) -> tuple[_Table, dict[str, np.ndarray]]:
     dw = _day_weights(ctx, season=True)
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("client", "pair", "day", "prio")}
     for c in ctx.portfolio:
@@ -1609,11 +1679,16 @@ def _incidents(ctx: _Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     factor = quality * load
 
     outage_ok = np.array([c.outage for c in _CAUSES])[cause]
-    outage = outage_ok & (rng.random(n) < np.array([0.85, 0.55, 0.08, 0.02])[prio])
+    # big, redundant installations (data centres, malls) rarely go down as a whole
+    redundancy = np.array([_REDUNDANCY.get(k, 1.0) for k in _KINDS])[ctx.kind[client]]
+    p_outage = np.array([1.0, 0.95, 0.12, 0.02])[prio] * redundancy
+    outage = outage_ok & (rng.random(n) < p_outage)
     remote = rng.random(n) < np.array([c.remote for c in _CAUSES])[cause]
-    attend = np.maximum(1, np.rint(ta * np.exp(rng.normal(np.log(0.3), 0.62, n)) * factor))
+    urgency = np.where(outage, 0.5, 1.0)  # a system down is chased harder
+    attend = ta * np.exp(rng.normal(np.log(0.34), 0.7, n)) * factor * urgency
+    attend = np.maximum(1, np.rint(attend))
     attend = np.minimum(attend, 20 * ta)
-    repair = tr * np.exp(rng.normal(np.log(0.26), 0.72, n)) * factor * np.where(outage, 0.3, 1.0)
+    repair = tr * np.exp(rng.normal(np.log(0.27), 0.8, n)) * factor * np.where(outage, 0.1, 1.0)
     repair = np.minimum(np.maximum(5, np.rint(repair)), 20 * tr)
     remote_fix = np.maximum(1, np.rint(ta * np.exp(rng.normal(np.log(0.3), 0.6, n)) * factor))
     paused_any = ~remote & (rng.random(n) < 0.10)
@@ -1623,25 +1698,32 @@ def _incidents(ctx: _Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     restore = np.where(remote, remote_fix, attend + repair) + paused
 
     base = ctx.cal.to_cal(reported)
-    attended_at = np.where(is24, reported + attend, ctx.cal.from_cal(base + attend)).astype(
-        np.int64
-    )
-    resolved_at = np.where(is24, reported + restore, ctx.cal.from_cal(base + restore)).astype(
-        np.int64
-    )
+    wall = is24 | outage  # a system that is down is restored round the clock
+    attended_at = np.where(wall, reported + attend, ctx.cal.from_cal(base + attend))
+    resolved_at = np.where(wall, reported + restore, ctx.cal.from_cal(base + restore))
+    attended_at, resolved_at = attended_at.astype(np.int64), resolved_at.astype(np.int64)
     has_attended = ~remote & (attended_at <= ctx.end_min)
     has_resolved = resolved_at <= ctx.end_min
     has_paused = paused_any & has_resolved
+    times = {
+        "reported_at": _fmt_ts(reported),
+        "attended_at": _fmt_ts(attended_at, has_attended),
+        "resolved_at": _fmt_ts(resolved_at, has_resolved),
+        "paused_minutes": _fmt_int(paused, has_paused),
+    }
+    resolved = np.where(has_resolved, resolved_at, -1)
+    # free the per-row intermediates before the text is built (1M rows at full size)
+    del ta, tr, is24, quality, month, load, factor, redundancy, p_outage, outage_ok, urgency
+    del attend, repair, remote_fix, paused_any, paused, restore, base, wall, attended_at
+    del resolved_at, has_attended, has_resolved, business, tod
 
     # free text
-    nsys = len(SYSTEMS)
     dev_off = np.cumsum([0, *(len(d) for d in _DEVICES)])
     loc_off = np.cumsum([0, *(len(x) for x in _LOCATIONS)])
     devices = _obj([d for ds in _DEVICES for d in ds])
     locations = _obj([x for xs in _LOCATIONS for x in xs])
     dev_n = np.diff(dev_off)
     loc_n = np.diff(loc_off)
-    assert nsys == len(dev_n)
     number = rng.integers(1, 65, n)
     fields = {
         "device": devices[_pick(rng, n, dev_off[system], dev_n[system])],
@@ -1667,29 +1749,24 @@ def _incidents(ctx: _Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
             ctx.person_fields(who),
         )
         summary[contact] = summary[contact] + note
-    pause_reason = np.full(n, None, dtype=object)
-    pause_reason[has_paused] = _obj(_PAUSE_REASONS)[rng.integers(0, len(_PAUSE_REASONS), n)][
-        has_paused
-    ]
+    pause_reason = _take(_PAUSE_REASONS, rng.integers(0, len(_PAUSE_REASONS), n), has_paused)
 
-    frame = pd.DataFrame(
+    ids = _ids("INC", n, 7)
+    frame = _table(
         {
-            "incident_id": _ids("INC", n, 7),
-            "client_id": ctx.client_id[client],
-            "site_id": ctx.site_id[site],
-            "system": _obj(SYSTEMS)[system],
-            "priority": _obj(_PRIORITIES)[prio],
-            "reported_at": _fmt_ts(reported),
-            "attended_at": _fmt_ts(attended_at, has_attended),
-            "resolved_at": _fmt_ts(resolved_at, has_resolved),
-            "paused_minutes": _fmt_int(paused, has_paused),
+            "incident_id": ids,
+            "client_id": _take(ctx.client_id, client),
+            "site_id": _take(ctx.site_id, site),
+            "system": _take(SYSTEMS, system),
+            "priority": _take(_PRIORITIES, prio),
+            **times,
             "pause_reason": pause_reason,
             "outage": _fmt_bool(outage),
-            "cause": _obj([c.name for c in _CAUSES])[cause],
+            "cause": _take([c.name for c in _CAUSES], cause),
             "summary": summary,
-            "reported_by": ctx.people[staff],
+            "reported_by": _take(ctx.people, staff),
         },
-        columns=list(INCIDENT_COLUMNS),
+        INCIDENT_COLUMNS,
     )
     raw = {
         "client": client,
@@ -1698,34 +1775,37 @@ def _incidents(ctx: _Context) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         "prio": prio,
         "cause": cause,
         "reported": reported,
-        "resolved": np.where(has_resolved, resolved_at, -1),
+        "resolved": resolved,
         "outage": outage,
         "number": number,
-        "id": frame["incident_id"].to_numpy(),
+        "id": ids,
     }
     return frame, raw
 
 
-def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[pd.DataFrame, dict]:
+def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[_Table, dict]:
     months = len(ctx.month_first)
     grace = np.array([c.sla["maintenance"]["grace_days"] for c in ctx.portfolio])
-    pm_client, pm_pair, pm_due = [], [], []
+    pm_client, pm_pair, pm_due, pm_often = [], [], [], []
     for c in ctx.portfolio:
         rng = np.random.default_rng([ctx.seed, c.index, 2])
         pairs = np.flatnonzero(ctx.pair_client == c.index)
-        monthly = _MONTHLY_PM[ctx.pair_system[pairs]]
-        if c.kind == "bank":  # many small branches: quarterly visits except CCTV
-            monthly = monthly & (ctx.pair_system[pairs] == _SYS["cctv"])
+        visits = _pm_visits(c.kind, ctx.pair_system[pairs], ctx.site_weight[ctx.pair_site[pairs]])
         phase = rng.integers(0, 3, pairs.size)
-        dom = rng.integers(5, 26, pairs.size)
+        early_dom, dom = rng.integers(1, 15, pairs.size), rng.integers(5, 26, pairs.size)
+        dom = np.where(visits == 2, early_dom, dom)
         m = np.tile(np.arange(c.start_month, months), pairs.size)
         p = np.repeat(np.arange(pairs.size), months - c.start_month)
-        keep = monthly[p] | ((m - phase[p]) % 3 == 0)
-        due = ctx.month_first[m] + dom[p] - 1
-        keep &= due <= ctx.end_day
+        keep = (visits[p] > 0) | ((m - phase[p]) % 3 == 0)
+        m, p = m[keep], p[keep]
+        twice = visits[p] == 2  # fortnightly: a second visit 14 days later
+        m, p = np.concatenate([m, m[twice]]), np.concatenate([p, p[twice]])
+        due = ctx.month_first[m] + dom[p] - 1 + np.where(np.arange(len(m)) >= len(twice), 14, 0)
+        keep = due <= ctx.end_day
         pm_client.append(np.full(int(keep.sum()), c.index))
         pm_pair.append(pairs[p[keep]])
         pm_due.append(due[keep])
+        pm_often.append(visits[p[keep]] == 2)
     rng = ctx.rng(2)
     pm_pair_a, pm_due_a = np.concatenate(pm_pair), np.concatenate(pm_due)
     npm = len(pm_pair_a)
@@ -1747,7 +1827,8 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[pd.DataFram
 
     # completion
     r = rng.random(n)
-    early = -rng.integers(0, 12, n)
+    often = np.concatenate([*pm_often, np.zeros(ncm, dtype=bool)])
+    early = -rng.integers(0, np.where(often, 5, 12), n)
     within = rng.integers(1, np.maximum(g, 1) + 1)
     late = g + 1 + rng.geometric(0.1, n)
     pm_offset = np.where(r < 0.9, early, np.where(r < 0.965, within, late))
@@ -1812,13 +1893,13 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[pd.DataFram
     tech[not_started] = None
 
     order = np.lexsort((system, site, kind, client, due))
-    frame = pd.DataFrame(
+    frame = _table(
         {
             "job_id": _ids("WO", n, 7),
-            "client_id": ctx.client_id[client][order],
-            "site_id": ctx.site_id[site][order],
-            "system": _obj(SYSTEMS)[system][order],
-            "kind": np.where(kind, "corrective", "preventive").astype(object)[order],
+            "client_id": _take(ctx.client_id, client[order]),
+            "site_id": _take(ctx.site_id, site[order]),
+            "system": _take(SYSTEMS, system[order]),
+            "kind": _take(("preventive", "corrective"), kind[order]),
             "due_date": _fmt_date(due[order]),
             "completed_at": _fmt_ts(completed_at[order], done[order]),
             "status": status[order],
@@ -1826,7 +1907,7 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[pd.DataFram
             "notes": notes[order],
             "technician": tech[order],
         },
-        columns=list(MAINTENANCE_COLUMNS),
+        MAINTENANCE_COLUMNS,
     )
     raw = {
         "client": client[order],
@@ -1838,13 +1919,24 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[pd.DataFram
     return frame, raw
 
 
+def _pm_visits(kind: str, system: np.ndarray, site_weight: np.ndarray) -> np.ndarray:
+    """Preventive visits a month per (site, system): 0 quarterly, 1 monthly, 2 fortnightly."""
+    visits = _MONTHLY_PM[system].astype(np.int64)
+    if kind == "bank":  # bank branches test every system monthly
+        visits[:] = 1
+    elif kind == "datacentre":  # data centres: fortnightly checks, fire interface monthly
+        visits = np.where(system == _SYS["fire_alarm_interface"], 1, 2)
+    visits[(site_weight >= 4) & (system == _SYS["cctv"])] = 2  # a mall's hundreds of cameras
+    return visits
+
+
 def _technicians(seed: int) -> np.ndarray:
     rng = np.random.default_rng([seed, 1_000_003, 99])
     names, _ = _people(rng, 36, "sentinel.example.com")
     return _obj(names)
 
 
-def _complaints(ctx: _Context) -> tuple[pd.DataFrame, dict]:
+def _complaints(ctx: _Context) -> tuple[_Table, dict]:
     dw = _day_weights(ctx, season=False)
     parts: dict[str, list[np.ndarray]] = {"client": [], "day": [], "site": []}
     for c in ctx.portfolio:
@@ -1875,7 +1967,7 @@ def _complaints(ctx: _Context) -> tuple[pd.DataFrame, dict]:
     res_t = np.array([_parse_duration(c.sla["complaints"]["resolve"]) for c in ctx.portfolio])
     ack_t, res_t = ack_t[client], res_t[client]
     speed = np.array([0.6, 1.2, 1.0, 1.6, 0.5])[channel]
-    ack = np.maximum(1, np.rint(ack_t * np.exp(rng.normal(np.log(0.16), 1.0, n)) * speed * quality))
+    ack = np.maximum(1, np.rint(ack_t * np.exp(rng.normal(np.log(0.2), 1.05, n)) * speed * quality))
     escalated = rng.random(n) < 0.06
     res = res_t * np.exp(rng.normal(np.log(0.27), 0.8, n)) * quality * np.where(escalated, 2.5, 1)
     res = ack + np.maximum(30, np.rint(res))
@@ -1959,7 +2051,7 @@ def _complaints(ctx: _Context) -> tuple[pd.DataFrame, dict]:
     by_mail = np.isin(channel, [1, 2])
     email = np.where(named & (by_mail | (rng.random(n) < 0.2)), pf["email"], None).astype(object)
 
-    frame = pd.DataFrame(
+    frame = _table(
         {
             "complaint_id": _ids("CMP", n, 6),
             "client_id": ctx.client_id[client],
@@ -1979,7 +2071,7 @@ def _complaints(ctx: _Context) -> tuple[pd.DataFrame, dict]:
             "complainant_phone": phone,
             "complainant_email": email,
         },
-        columns=list(COMPLAINT_COLUMNS),
+        COMPLAINT_COLUMNS,
     )
     return frame, {"client": client, "received": received}
 
@@ -2031,7 +2123,7 @@ def _meetings(ctx: _Context) -> list[_Meeting]:
     return out
 
 
-def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[pd.DataFrame, dict]:
+def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[_Table, dict]:
     rng = ctx.rng(4)
     nm = len(meetings)
     m_client = np.array([x.client for x in meetings], dtype=np.int64)
@@ -2086,7 +2178,7 @@ def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[pd.DataFrame, dic
             np.where(rng.random(n) < 0.4, "In progress", None),
         ),
     ).astype(object)
-    frame = pd.DataFrame(
+    frame = _table(
         {
             "action_id": _ids("ACT", n, 6),
             "client_id": ctx.client_id[client],
@@ -2100,7 +2192,7 @@ def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[pd.DataFrame, dic
             "closed_on": _fmt_date(closed, done),
             "outcome": outcome,
         },
-        columns=list(ACTION_COLUMNS),
+        ACTION_COLUMNS,
     )
     raw = {"due": due, "closed": np.where(done, closed, -1), "status": status}
     return frame, raw
@@ -2114,13 +2206,17 @@ def _write_minutes(
     ctx: _Context,
     content: Path,
     meetings: list[_Meeting],
-    actions: pd.DataFrame,
+    actions: _Table,
     act: dict,
     raw: Mapping[str, dict],
     clients: int,
 ) -> int:
     written = 0
     inc, mnt, cmp_ = raw["incidents"], raw["maintenance"], raw["complaints"]
+    action_id = actions["action_id"].to_pylist()
+    decision = actions["decision"].to_pylist()
+    owner = actions["owner"].to_pylist()
+    due_date = actions["due_date"].to_pylist()
     for c in ctx.portfolio[:clients]:
         folder = content / "clients" / c.id
         folder.mkdir(parents=True, exist_ok=True)
@@ -2187,7 +2283,7 @@ def _write_minutes(
                     )
                     if closed_before:
                         continue
-                    aid, text = actions.at[a, "action_id"], actions.at[a, "decision"]
+                    aid, text = action_id[a], decision[a]
                     if st == "done" and cl <= x.day:
                         state = f"done on {_date_text(cl)}"
                     elif st == "dropped" and due < x.day:
@@ -2249,10 +2345,7 @@ def _write_minutes(
                 "| --- | --- | --- | --- |",
             ]
             for a in x.actions:
-                row = actions.loc[a]
-                lines.append(
-                    f"| {row['action_id']} | {row['decision']} | {row['owner']} | {row['due_date']} |"
-                )
+                lines.append(f"| {action_id[a]} | {decision[a]} | {owner[a]} | {due_date[a]} |")
             lines += [
                 "",
                 f"Next meeting: to be confirmed by the {_CONTRACTOR_ROLES['service'].lower()}.",
@@ -2271,26 +2364,34 @@ def _write_minutes(
 _DUPLICATE = object()
 
 
+def _valid(column: str) -> Any:
+    return lambda t: pc.is_valid(t[column]).to_numpy(zero_copy_only=False)
+
+
+def _equals(column: str, value: str) -> Any:
+    return lambda t: pc.fill_null(pc.equal(t[column], value), False).to_numpy(zero_copy_only=False)
+
+
 def _plant(
-    frame: pd.DataFrame,
+    table: _Table,
     file: str,
     specs: Sequence[tuple[str, str, Any, Any]],
     rng: np.random.Generator,
     text_columns: Sequence[str],
-) -> tuple[pd.DataFrame, list[PlantedDefect]]:
-    """Plant defects: each spec is (column, problem, value or callable or _DUPLICATE, eligible).
+) -> tuple[_Table, list[PlantedDefect]]:
+    """Plant defects: each spec is (column, problem, value | callable | _DUPLICATE, eligible).
 
-    At least one row per spec, about 0.01% of the rows over all specs.
+    At least one row per spec and about 0.01% of the rows over all specs. A duplicate is a
+    copy of a row written right after it (the copy is the defect).
     """
-    n = len(frame)
-    id_col = frame.columns[0]
+    id_col = next(iter(table))
+    n = len(table[id_col])
     per_spec = max(1, int(n * 1e-4 / len(specs)))
     used = np.zeros(n, dtype=bool)
     changes: list[tuple[int, str, str, str]] = []  # (row, column, problem, value)
     dups: list[int] = []
     for column, problem, value, eligible in specs:
-        mask = ~used if eligible is None else (~used & eligible(frame))
-        pool = np.flatnonzero(mask)
+        pool = np.flatnonzero(~used if eligible is None else (~used & eligible(table)))
         if pool.size == 0:
             continue
         rows = np.sort(rng.choice(pool, min(per_spec, pool.size), replace=False))
@@ -2298,34 +2399,42 @@ def _plant(
         if value is _DUPLICATE:
             dups += rows.tolist()
             continue
-        sub = frame.iloc[rows]
-        new = value(sub) if callable(value) else np.full(rows.size, value, dtype=object)
-        frame.iloc[rows, frame.columns.get_loc(column)] = list(new)
+        new = value(table, rows) if callable(value) else [value] * rows.size
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        table[column] = pc.replace_with_mask(table[column], pa.array(mask), pa.array(new, _L))
         changes += [(int(r), column, problem, str(v)) for r, v in zip(rows, new, strict=True)]
     dups_a = np.array(sorted(dups), dtype=np.int64)
     src = np.insert(np.arange(n), dups_a + 1, dups_a)
     copy = np.insert(np.zeros(n, dtype=bool), dups_a + 1, True)
-    frame = frame.iloc[src].reset_index(drop=True)
-    extra = np.zeros(len(frame), dtype=np.int64)
+    if dups_a.size:
+        index = pa.array(src)
+        table = {k: v.take(index) for k, v in table.items()}
+    extra = np.zeros(len(src), dtype=np.int64)
     for col in text_columns:
-        extra += frame[col].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+        count = pc.fill_null(pc.count_substring(table[col], "\n"), 0)
+        extra += count.to_numpy(zero_copy_only=False).astype(np.int64)
     line = 2 + np.concatenate([[0], np.cumsum(1 + extra)[:-1]])
-    orig_pos = np.flatnonzero(~copy)  # position of original row r is orig_pos[r]
+    ids = table[id_col]
+    orig_pos = np.flatnonzero(~copy)  # final position of original row r
     defects = [
-        PlantedDefect(file, int(line[orig_pos[r]]), str(frame.at[orig_pos[r], id_col]), c, p, v)
+        PlantedDefect(file, int(line[orig_pos[r]]), ids[int(orig_pos[r])].as_py(), c, p, v)
         for r, c, p, v in changes
     ]
     for pos in np.flatnonzero(copy):
-        rid = str(frame.at[pos, id_col])
+        rid = ids[int(pos)].as_py()
         defects.append(PlantedDefect(file, int(line[pos]), rid, id_col, "duplicate id", rid))
     defects.sort(key=lambda d: d.line)
-    return frame, defects
+    return table, defects
 
 
-def _shift(column: str, hours: int) -> Any:
-    def value(sub: pd.DataFrame) -> list[str]:
-        ts = pd.to_datetime(sub[column], format="%Y-%m-%d %H:%M") - pd.Timedelta(hours=hours)
-        return list(ts.dt.strftime("%Y-%m-%d %H:%M"))
+def _hours_before(column: str, hours: int) -> Any:
+    def value(table: _Table, rows: np.ndarray) -> list[str]:
+        out = []
+        for text in table[column].take(pa.array(rows)).to_pylist():
+            when = datetime.strptime(text, "%Y-%m-%d %H:%M") - timedelta(hours=hours)
+            out.append(when.strftime("%Y-%m-%d %H:%M"))
+        return out
 
     return value
 
@@ -2340,29 +2449,19 @@ def _defect_specs(end: datetime) -> Mapping[str, list[tuple[str, str, Any, Any]]
             (
                 "resolved_at",
                 "resolved_at before reported_at",
-                _shift("reported_at", 3),
-                lambda f: f["resolved_at"].notna().to_numpy() & f["attended_at"].isna().to_numpy(),
+                _hours_before("reported_at", 3),
+                lambda t: _valid("resolved_at")(t) & ~_valid("attended_at")(t),
             ),
         ],
         "maintenance.csv": [
-            (
-                "completed_at",
-                "unparseable timestamp",
-                f"{y}-02-30 10:00",
-                lambda f: f["completed_at"].notna().to_numpy(),
-            ),
+            ("completed_at", "unparseable timestamp", f"{y}-02-30 10:00", _valid("completed_at")),
             ("job_id", "duplicate id", _DUPLICATE, None),
             ("status", "unknown status", "done", None),
         ],
         "complaints.csv": [
             ("received_at", "unparseable timestamp", f"{y}-04-31 14:00", None),
             ("complaint_id", "duplicate id", _DUPLICATE, None),
-            (
-                "satisfaction",
-                "satisfaction outside 1-5",
-                "7",
-                lambda f: (f["status"] == "resolved").to_numpy(),
-            ),
+            ("satisfaction", "satisfaction outside 1-5", "7", _equals("status", "resolved")),
         ],
         "actions.csv": [
             ("action_id", "duplicate id", _DUPLICATE, None),
@@ -2431,19 +2530,19 @@ def write_demo(
     }
     planted: list[PlantedDefect] = []
     specs = _defect_specs(end)
-    for i, (name, (frame, text_columns)) in enumerate(frames.items()):
-        if defects and len(frame):
+    for i, (name, (table, text_columns)) in enumerate(frames.items()):
+        if defects and len(next(iter(table.values()))):
             rng = np.random.default_rng([seed, 1_000_003, 50 + i])
-            frame, found = _plant(frame, name, specs[name], rng, text_columns)
+            table, found = _plant(table, name, specs[name], rng, text_columns)
             planted += found
-            frames[name] = (frame, text_columns)
-        frame.to_csv(out / name, index=False, lineterminator="\n", encoding="utf-8")
+            frames[name] = (table, text_columns)
+        _write_csv(out / name, table)
     return DemoSummary(
         clients=tuple(c.id for c in portfolio),
-        incidents=len(frames["incidents.csv"][0]),
-        maintenance=len(frames["maintenance.csv"][0]),
-        complaints=len(frames["complaints.csv"][0]),
-        actions=len(frames["actions.csv"][0]),
+        incidents=len(frames["incidents.csv"][0]["incident_id"]),
+        maintenance=len(frames["maintenance.csv"][0]["job_id"]),
+        complaints=len(frames["complaints.csv"][0]["complaint_id"]),
+        actions=len(frames["actions.csv"][0]["action_id"]),
         minutes=minutes,
         defects=tuple(planted),
     )
