@@ -20,7 +20,8 @@ from generator.errors import InputError, Problem
 from generator.inputs import Inputs, read_inputs
 from generator.metrics import compute_figures
 from generator.quality import write_report
-from generator.site import build_client_site
+from generator.pages import split_by_client
+from generator.site import build_client_site, write_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -58,8 +59,10 @@ def build(
     # Build every site aside, then swap it in.
     staging = Path(tempfile.mkdtemp(prefix=".svcsite-", dir=out_dir.parent))
     try:
+        records = split_by_client(figures)
+        write_root(staging)
         for client_id in selected:
-            build_client_site(inputs, figures, client_id, staging / client_id)
+            build_client_site(inputs, figures, client_id, records.get(client_id, {}), staging / client_id)
         findings = audit_sites(staging, inputs.config)
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)
@@ -146,8 +149,11 @@ def latest_timestamp(inputs: Inputs) -> pd.Timestamp:
 
 
 def _swap_in(staging: Path, out_dir: Path, built: list[str]) -> None:
-    """Replace each built client's directory in `out_dir`; others are left as they were."""
+    """Replace each built client's directory and the root files in `out_dir`; other clients'
+    directories are left as they were."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for root_file in ("index.html", "404.html", "robots.txt"):
+        (staging / root_file).replace(out_dir / root_file)
     for client_id in built:
         target = out_dir / client_id
         old = out_dir / f".{client_id}.old"

@@ -13,8 +13,8 @@ from pathlib import Path
 from generator.build import as_of_instant
 from generator.inputs import read_inputs
 from generator.metrics import compute_figures
-from generator.pages import client_pages
-from generator.site import site_url, write_docs
+from generator.pages import client_pages, split_by_client
+from generator.site import handwritten_pages, navigation, site_url, write_docs
 
 DATA_DIR = Path(os.environ.get("SVCSITE_DATA", "data"))
 PREVIEW_DIR = Path("build") / "preview"
@@ -25,14 +25,17 @@ def on_config(config):
     client_id = os.environ.get("SVCSITE_CLIENT") or inputs.config.clients[0].id
     client = inputs.config.client(client_id)
     figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
-    pages = client_pages(inputs, figures, client)
+    records = split_by_client(figures).get(client_id, {})
+    handwritten = handwritten_pages(client_id)
+    pages = client_pages(inputs, figures, client, records, handwritten)
     docs_dir = PREVIEW_DIR / client_id
     staging = PREVIEW_DIR / f".{client_id}.new"
-    write_docs(pages, client_id, staging)
+    write_docs(pages, handwritten, staging)
     _sync(staging, docs_dir)
     config.docs_dir = str(docs_dir.resolve())
     config.site_name = client.name
     config.site_url = config.site_url or site_url(inputs, client_id)
+    config.nav = navigation(handwritten)
     return config
 
 

@@ -1,28 +1,409 @@
-"""Pages: each client's Markdown, rendered from templates and that client's figures only."""
+"""Pages: each client's Markdown and downloads, rendered from templates and from that
+client's slice of the figures only (contract 6, 8).
+
+Python prepares small tidy tables (a client's periods, its records, its breaches); the
+Jinja2 templates in `templates/pages/` hold the prose and the layout.
+"""
 
 from __future__ import annotations
 
-from generator.config import Client
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from generator import charts
+from generator.config import ALWAYS_OPEN, Client, Config, system_name
+from generator.definitions import HEADLINE, METRICS, Metric
 from generator.inputs import Inputs
-from generator.metrics import Figures
+from generator.metrics import START_COLUMN, Figures
+from generator.periods import bounds, label, period_codes
+from generator.quality import DataQuality
+from generator.redact import redact_text
 from generator.render import render
-from generator.report import client_metrics, metrics_json
+from generator.report import breaches, client_metrics, client_periods, granularity_of, metrics_json
 from generator.tables import TABLES
 
+CHARTS = {
+    "response_times": "response_time_distribution",
+    "preventive": "preventive_on_time",
+    "complaints": "complaints_by_category",
+    "availability": "availability_heatmap",
+    "actions": "action_status",
+}
+TREND_PERIODS = 12
+REPORT_WINDOW = 3  # a service report covers its period and the two before
 
-def client_pages(inputs: Inputs, figures: Figures, client: Client) -> dict[str, str]:
-    """Relative path -> text, for one client: its Markdown pages and its downloads."""
-    counts = inputs.quality.by_client.get(client.id, {})
-    document = client_metrics(figures, client, inputs.quality)
-    return {
-        "index.md": render(
-            "pages/index.md.j2",
-            client=client,
-            provider=inputs.config.provider,
-            as_of=figures.as_of,
-            tables=TABLES,
-            counts=counts,
-            absent=inputs.quality.absent,
-        ),
-        "downloads/metrics.json": metrics_json(document),
+
+def split_by_client(figures: Figures) -> dict[str, dict[str, pd.DataFrame]]:
+    """Each client's records, split once for the whole portfolio (never re-filtered per client)."""
+    result: dict[str, dict[str, pd.DataFrame]] = {}
+    for source, records in figures.records.items():
+        for client_id, frame in records.groupby("client_id", observed=True, sort=False):
+            result.setdefault(str(client_id), {})[source] = frame.reset_index(drop=True)
+    return result
+
+
+@dataclass
+class ClientView:
+    """What the templates may see of one client: its config, figures and records."""
+
+    client: Client
+    config: Config
+    figures: Figures
+    quality: DataQuality
+    records: dict[str, pd.DataFrame]  # this client's records only
+    minutes: list[Any]  # hand-written minutes pages (path, title)
+
+    @cached_property
+    def granularity(self) -> str:
+        return granularity_of(self.client)
+
+    @cached_property
+    def periods(self) -> pd.DataFrame:
+        return client_periods(self.figures, self.client)
+
+    @cached_property
+    def codes(self) -> list[int]:
+        return [int(code) for code in self.periods.index]
+
+    @cached_property
+    def complete_codes(self) -> list[int]:
+        """Periods that had ended by the as-of time."""
+        _, ends = bounds(self.codes, self.granularity, self.config.timezone)
+        return [code for code, end in zip(self.codes, ends, strict=True) if end <= self.figures.as_of]
+
+    @cached_property
+    def latest_code(self) -> int:
+        return self.complete_codes[-1] if self.complete_codes else self.codes[-1]
+
+    @cached_property
+    def present(self) -> set[str]:
+        return {name for name in TABLES if name not in self.quality.absent}
+
+    def label(self, code: int) -> str:
+        return label(code, self.granularity)
+
+    def title(self, code: int) -> str:
+        """'October 2026' or 'Q4 2026 (October to December)'."""
+        start, _ = bounds([code], self.granularity, self.config.timezone)
+        first = start.iloc[0]
+        if self.granularity == "month":
+            return first.strftime("%B %Y")
+        last = first + pd.DateOffset(months=2)
+        return f"Q{(first.month - 1) // 3 + 1} {first.year} ({first.strftime('%B')} to {last.strftime('%B')})"
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """metrics.json: the pages show the same figures, from the same document."""
+        return client_metrics(self.figures, self.client, self.quality)
+
+    def period(self, code: int) -> dict[str, Any]:
+        """One period of metrics.json, e.g. period(code)["incidents"]["attend"]["met"]."""
+        return self.document["periods"][self.codes.index(code)]
+
+    def figure(self, metric: Metric, code: int) -> float | None:
+        value: Any = self.period(code)
+        for key in metric.path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        return None if value is None else float(value)
+
+    def data_counts(self) -> dict[str, dict[str, int] | None]:
+        return self.document["data"]
+
+    def open_items(self) -> dict[str, int | None]:
+        """What is still open at the as-of time, whatever period it belongs to."""
+        incidents = self.records.get("incidents")
+        maintenance = self.records.get("maintenance")
+        complaints = self.records.get("complaints")
+        actions = self.records.get("actions")
+        present = self.present
+        return {
+            "incidents": _count(incidents, lambda f: f["resolved_at"].isna()) if "incidents" in present else None,
+            "overdue_jobs": _count(maintenance, lambda f: f["job_status"] == "overdue")
+            if "maintenance" in present
+            else None,
+            "complaints": _count(complaints, lambda f: f["status"].isin(["open", "escalated"]))
+            if "complaints" in present
+            else None,
+            "actions": _count(actions, lambda f: f["status"] == "open") if "actions" in present else None,
+            "overdue_actions": _count(actions, lambda f: f["overdue"]) if "actions" in present else None,
+        }
+
+    def scorecard(self, code: int) -> list[dict[str, Any]]:
+        """Each headline figure of the period against its target, its change and benchmark."""
+        previous = self.codes[self.codes.index(code) - 1] if self.codes.index(code) > 0 else None
+        benchmark = self.figures.benchmark[self.granularity]
+        rows = []
+        for metric in HEADLINE:
+            value = self.figure(metric, code)
+            target = metric.target_value(self.client)
+            before = self.figure(metric, previous) if previous is not None else None
+            quartiles = None
+            if code in benchmark.index and f"{metric.id}.clients" in benchmark and pd.notna(
+                benchmark.at[code, f"{metric.id}.clients"]
+            ):
+                quartiles = {k: float(benchmark.at[code, f"{metric.id}.{k}"]) for k in ("p25", "median", "p75")}
+            rows.append(
+                {
+                    "metric": metric,
+                    "value": value,
+                    "target": target,
+                    "met": metric.meets(value, target),
+                    "change": None if value is None or before is None else value - before,
+                    "benchmark": quartiles,
+                    "supplied": metric.source in self.present or metric.source == "availability",
+                }
+            )
+        return rows
+
+    def in_period(self, source: str, code: int) -> pd.DataFrame | None:
+        records = self.records.get(source)
+        if source not in self.present:
+            return None
+        if records is None:
+            return pd.DataFrame(columns=list(TABLES[source].column_names))
+        return records[period_codes(records[START_COLUMN[source]], self.granularity) == code]
+
+    def systems(self) -> list[dict[str, str]]:
+        ids = sorted({system for site in self.client.sites for system in site.systems})
+        return [{"id": system, "name": system_name(system)} for system in ids]
+
+    def site_names(self) -> dict[str, str]:
+        return {site.id: site.name for site in self.client.sites}
+
+    def public_records(self, source: str, code: int | None = None, display: bool = True) -> pd.DataFrame | None:
+        """The records (of one period) as they may be published: no personal-data column,
+        free text redacted; for display, site and system names beside their ids."""
+        records = self.records.get(source) if code is None else self.in_period(source, code)
+        if source not in self.present:
+            return None
+        table = TABLES[source]
+        if records is None:
+            return pd.DataFrame(columns=[c.name for c in table.columns if not c.personal])
+        frame = records.drop(columns=[c for c in table.personal_columns if c in records])
+        for column in table.free_text_columns:
+            frame[column] = redact_text(frame[column], self.client.people)
+        if display and "site_id" in frame:
+            frame["site"] = frame["site_id"].astype(str).map(self.site_names()).fillna(frame["site_id"].astype(str))
+        if display and "system" in frame:
+            frame["system"] = frame["system"].astype(str).map(system_name)
+        return frame
+
+    def incident_rows(self, code: int) -> list[dict[str, Any]] | None:
+        frame = self.public_records("incidents", code)
+        return None if frame is None else frame.sort_values("reported_at").to_dict("records")
+
+    def system_names(self, site: Any) -> str:
+        return ", ".join(system_name(system) for system in site.systems)
+
+    def calendar_name(self, name: str) -> str:
+        return "24x7 clock (always open)" if name == ALWAYS_OPEN else f"{name} calendar"
+
+    def used_calendars(self) -> dict[str, Any]:
+        sla = self.client.sla
+        names = {target.calendar for target in sla.incidents.values()}
+        if sla.complaints:
+            names.add(sla.complaints.calendar)
+        return {name: self.config.calendars[name] for name in sorted(names) if name in self.config.calendars}
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        return TABLES
+
+    @cached_property
+    def recent_periods(self) -> int:
+        return min(REPORT_WINDOW, len(self.codes))
+
+    def overdue_jobs(self) -> list[dict[str, Any]]:
+        frame = self.public_records("maintenance")
+        if frame is None or frame.empty:
+            return []
+        return frame[frame["job_status"] == "overdue"].sort_values("due_date").to_dict("records")
+
+    def complaint_rows(self) -> list[dict[str, Any]]:
+        frame = self.public_records("complaints")
+        if frame is None or frame.empty:
+            return []
+        recent = period_codes(frame["received_at"], self.granularity).isin(self.codes[-self.recent_periods :])
+        return frame[recent].sort_values("received_at", ascending=False).to_dict("records")
+
+    def action_rows(self) -> list[dict[str, Any]]:
+        frame = self.public_records("actions")
+        if frame is None or frame.empty:
+            return []
+        return frame.sort_values(["meeting_date", "action_id"], ascending=[False, True]).to_dict("records")
+
+    def chart(self, kind: str) -> str:
+        """A chart of the last periods, with its description and data table."""
+        frame, description = getattr(self, f"_{kind}_data")()
+        if frame.empty:
+            return "*No records to chart yet.*"
+        draw = getattr(charts, CHARTS[kind])
+        return charts.embed(draw(frame), description, frame, kind.replace("_", "-"))
+
+    def _recent_records(self, source: str) -> pd.DataFrame:
+        records = self.records.get(source)
+        if records is None:
+            return pd.DataFrame()
+        codes = period_codes(records[START_COLUMN[source]], self.granularity)
+        return records[codes.isin(self.trend_codes())]
+
+    def _response_times_data(self) -> tuple[pd.DataFrame, str]:
+        records = self._recent_records("incidents")
+        rows = []
+        for measure, status, minutes, target in (
+            ("Attend", "attend_status", "attend_minutes", "attend_target"),
+            ("Restore", "restore_status", "restore_minutes", "restore_target"),
+        ):
+            timed = records[records[status].isin(["met", "breached"]) & records[minutes].notna()] if len(records) else records
+            for priority in self.client.sla.incidents:
+                values = timed.loc[timed["priority"] == priority, minutes] if len(timed) else pd.Series(dtype=float)
+                if values.empty:
+                    continue
+                quantiles = values.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
+                rows.append(
+                    {
+                        "measure": measure,
+                        "priority": priority,
+                        "incidents": int(values.size),
+                        "p10": quantiles[0.1],
+                        "p25": quantiles[0.25],
+                        "median": quantiles[0.5],
+                        "p75": quantiles[0.75],
+                        "p90": quantiles[0.9],
+                        "target": float(getattr(self.client.sla.incidents[priority], measure.lower())),
+                    }
+                )
+        description = (
+            f"SLA minutes to attend and to restore by priority over the last {len(self.trend_codes())} periods: "
+            "the middle half of incidents (box), the 10th to 90th percentile (line), the median, and the target."
+        )
+        return pd.DataFrame(rows), description
+
+    def _preventive_data(self) -> tuple[pd.DataFrame, str]:
+        rows = []
+        for code in self.trend_codes():
+            f = self.period(code)["maintenance"]["preventive"]
+            rows.append({"period": self.label(code), **{k: f[k] for k in ("on_time", "late", "overdue", "pending")}})
+        return pd.DataFrame(rows), "Preventive jobs due each period by outcome: on time, late, overdue or pending."
+
+    def _complaints_data(self) -> tuple[pd.DataFrame, str]:
+        records = self._recent_records("complaints")
+        if records.empty:
+            return pd.DataFrame(), ""
+        outcome = np.select(
+            [
+                records["status"] == "withdrawn",
+                records["resolve_status"] == "met",
+                records["resolve_status"] == "breached",
+            ],
+            ["Withdrawn", "Resolved in time", "Late or overdue"],
+            "Open, within target",
+        )
+        frame = (
+            pd.DataFrame({"category": records["category"].astype(str).to_numpy(), "outcome": outcome})
+            .groupby(["category", "outcome"])
+            .size()
+            .rename("count")
+            .reset_index()
+        )
+        return frame, f"Complaints of the last {len(self.trend_codes())} periods by category and outcome."
+
+    def _availability_data(self) -> tuple[pd.DataFrame, str]:
+        rows = [
+            {"system": system["name"], "period": self.label(code), "pct": self.period(code)["availability"]["by_system"][system["id"]]}
+            for code in self.trend_codes()
+            for system in self.systems()
+        ]
+        return pd.DataFrame(rows), "Availability of each system in each period, in percent of the period's time."
+
+    def _actions_data(self) -> tuple[pd.DataFrame, str]:
+        rows = []
+        for code in self.trend_codes():
+            f = self.period(code)["actions"]
+            for status in ("done", "open", "dropped"):
+                count = f[status] - (f["overdue"] if status == "open" else 0)
+                rows.append({"period": self.label(code), "status": status, "count": count})
+            rows.append({"period": self.label(code), "status": "overdue", "count": f["overdue"]})
+        return pd.DataFrame(rows), "Actions raised at each period's meetings, by their status now."
+
+    def window(self, code: int) -> list[int]:
+        position = self.codes.index(code)
+        return self.codes[max(0, position - REPORT_WINDOW + 1) : position + 1]
+
+    def trend_codes(self) -> list[int]:
+        return self.codes[-TREND_PERIODS:]
+
+
+def _count(frame: pd.DataFrame | None, condition) -> int:
+    return 0 if frame is None else int(condition(frame).sum())
+
+
+def client_pages(
+    inputs: Inputs,
+    figures: Figures,
+    client: Client,
+    records: dict[str, pd.DataFrame],
+    handwritten: Sequence[Any] = (),
+) -> dict[str, str]:
+    """Relative path -> text, for one client: its Markdown pages and its downloads.
+    `handwritten`: the client's pages from content/ (path and title), for the links to them."""
+    minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
+    view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
+    context = {"view": view, "client": client, "provider": inputs.config.provider, "metrics": METRICS}
+    pages = {
+        "index.md": render("pages/overview.md.j2", **context, trend=trend_chart(view)),
+        "incidents.md": render("pages/incidents.md.j2", **context),
+        "maintenance.md": render("pages/maintenance.md.j2", **context),
+        "complaints.md": render("pages/complaints.md.j2", **context),
+        "availability.md": render("pages/availability.md.j2", **context),
+        "actions.md": render("pages/actions.md.j2", **context),
+        "agreement.md": render("pages/agreement.md.j2", **context, calendars=inputs.config.calendars),
+        "downloads.md": render("pages/downloads.md.j2", **context),
+        "reports/index.md": render("pages/reports.md.j2", **context),
     }
+    for code in view.codes:
+        pages[f"reports/{view.label(code)}.md"] = render(
+            "pages/report.md.j2", **context, code=code, breaches=breaches(figures, client, code)
+        )
+    pages["downloads/metrics.json"] = metrics_json(view.document)
+    pages |= downloads(view)
+    return pages
+
+
+def trend_chart(view: ClientView) -> str:
+    rows = []
+    for code in view.trend_codes():
+        for metric in HEADLINE:
+            rows.append(
+                {
+                    "period": view.label(code),
+                    "measure": metric.title,
+                    "pct": view.figure(metric, code),
+                    "target": metric.target_value(view.client),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    return charts.embed(
+        charts.compliance_trend(frame),
+        f"Headline figures for the last {len(view.trend_codes())} periods against their targets.",
+        frame,
+        "compliance-trend",
+    )
+
+
+def downloads(view: ClientView) -> dict[str, str]:
+    """The client's own records as CSV: no personal-data column, free text redacted."""
+    files = {}
+    for name, table in TABLES.items():
+        frame = view.public_records(name, display=False)
+        if frame is None:
+            continue
+        columns = [c.name for c in table.columns if not c.personal]
+        files[f"downloads/{name}.csv"] = frame[columns].to_csv(index=False, lineterminator="\n")
+    return files
+

@@ -1,22 +1,83 @@
-"""The Jinja2 environment: templates hold the prose, Python passes the data."""
+"""The Jinja2 environment: templates hold the prose, Python passes the data.
+
+Filters format figures the same way everywhere; `text` makes any value from the data inert
+(see `markup.inline`), and every value from a CSV or clients.yml passes through it.
+"""
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import jinja2
+import pandas as pd
+
+from generator.markup import inline
+
+DASH = "–"
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def pct(value: object, decimals: int = 1) -> str:
+    """95.2% ; percentages are rounded only when shown."""
+    return DASH if _missing(value) else f"{float(value):.{decimals}f}%"  # type: ignore[arg-type]
+
+
+def points(value: object, decimals: int = 1) -> str:
+    """A change in percentage points, signed: +1.2 pp."""
+    return DASH if _missing(value) else f"{float(value):+.{decimals}f} pp"  # type: ignore[arg-type]
+
+
+def number(value: object, decimals: int = 0) -> str:
+    return DASH if _missing(value) else f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+
+
+def minutes(value: object) -> str:
+    """SLA minutes for a reader: '45 min', '3 h 05 min', '2 d 4 h'."""
+    if _missing(value):
+        return DASH
+    total = float(value)  # type: ignore[arg-type]
+    sign, total = ("-" if total < 0 else ""), abs(total)
+    if total < 60:
+        return f"{sign}{total:.0f} min"
+    hours, rest = divmod(round(total), 60)
+    if hours < 48:
+        return f"{sign}{hours} h {rest:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} d {hours} h"
+
+
+def timestamp(value: object) -> str:
+    return DASH if _missing(value) else value.strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
+
+
+def day(value: object) -> str:
+    return DASH if _missing(value) else value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
 
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # Markdown out; CSV text is escaped explicitly where it is placed
+        autoescape=False,  # Markdown out; data passes through the `text` filter
     )
+    env.filters |= {
+        "text": inline,
+        "pct": pct,
+        "points": points,
+        "number": number,
+        "minutes": minutes,
+        "timestamp": timestamp,
+        "day": day,
+    }
+    return env
 
 
 def render(template: str, **context: object) -> str:

@@ -1,22 +1,71 @@
-"""Sites: one complete MkDocs + Material site per client, from that client's pages."""
+"""Sites: one complete MkDocs + Material site per client, from that client's pages, and the
+published root (a landing page that names no client, 404.html, robots.txt)."""
 
 from __future__ import annotations
 
+import html
 import logging
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from generator import charts
 from generator.inputs import Inputs
 from generator.metrics import Figures
 from generator.pages import client_pages
+from generator.render import render
 
 MKDOCS_FILE = Path("mkdocs.yml")
 CONTENT_DIR = Path("content")
 DEFAULT_BASE_URL = "http://localhost:8000/"
+BUNDLE = "assets/javascripts/vega-bundle.js"
+# Generated pages, in the order of the navigation; hand-written pages follow.
+NAV = [
+    {"Overview": "index.md"},
+    {"Service reports": "reports/index.md"},
+    {"Incidents": "incidents.md"},
+    {"Maintenance": "maintenance.md"},
+    {"Complaints and feedback": "complaints.md"},
+    {"System availability": "availability.md"},
+    {"Improvement actions and meetings": "actions.md"},
+    {"Service agreement and methodology": "agreement.md"},
+    {"Downloads": "downloads.md"},
+]
+
+
+@dataclass(frozen=True)
+class HandWritten:
+    """A hand-written Markdown page of `content/`: where it goes and its title."""
+
+    path: str
+    title: str
+    source: Path
+
+
+def handwritten_pages(client_id: str, content_dir: Path = CONTENT_DIR) -> list[HandWritten]:
+    """`content/shared/` (every client) then `content/clients/<id>/` (this client only). A
+    hand-written page with the path of a generated one replaces it."""
+    pages = []
+    for folder in (content_dir / "shared", content_dir / "clients" / client_id):
+        if folder.is_dir():
+            for source in sorted(folder.rglob("*")):
+                if source.is_file():
+                    relative = source.relative_to(folder).as_posix()
+                    pages.append(HandWritten(relative, _title(source), source))
+    return pages
+
+
+def _title(path: Path) -> str:
+    if path.suffix == ".md":
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return path.stem.replace("-", " ").capitalize()
 
 
 def site_url(inputs: Inputs, client_id: str) -> str:
@@ -24,30 +73,58 @@ def site_url(inputs: Inputs, client_id: str) -> str:
     return f"{base.rstrip('/')}/{client_id}/"
 
 
-def write_docs(pages: dict[str, str], client_id: str, docs_dir: Path) -> None:
-    """The hand-written content (shared, then the client's own) and the generated pages."""
-    for source in (CONTENT_DIR / "shared", CONTENT_DIR / "clients" / client_id):
-        if source.is_dir():
-            shutil.copytree(source, docs_dir, dirs_exist_ok=True)
-    for relative, markdown in pages.items():
+def write_docs(pages: dict[str, str], handwritten: list[HandWritten], docs_dir: Path) -> None:
+    """The generated pages and assets, then the hand-written content over them."""
+    for relative, text in pages.items():
         path = docs_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+    bundle = docs_dir / BUNDLE
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    bundle.write_text(charts.vega_bundle(), encoding="utf-8")
+    for page in handwritten:
+        target = docs_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page.source, target)
 
 
-def build_client_site(inputs: Inputs, figures: Figures, client_id: str, site_dir: Path) -> None:
+def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
+    generated = {path for item in NAV for path in item.values()}
+    extra = [{page.title: page.path} for page in handwritten if page.path.endswith(".md") and page.path not in generated]
+    minutes = [item for item in extra if "minutes" in next(iter(item.values()))]
+    other = [item for item in extra if item not in minutes]
+    nav: list[dict[str, object]] = list(NAV)
+    if minutes:
+        nav.insert(7, {"Meeting minutes": minutes})
+    return nav + other
+
+
+def build_client_site(
+    inputs: Inputs, figures: Figures, client_id: str, records: dict[str, pd.DataFrame], site_dir: Path
+) -> None:
     client = inputs.config.client(client_id)
-    pages = client_pages(inputs, figures, client)
+    handwritten = handwritten_pages(client_id)
+    pages = client_pages(inputs, figures, client, records, handwritten)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as docs:
-        write_docs(pages, client_id, Path(docs))
+        write_docs(pages, handwritten, Path(docs))
         config = load_config(
             config_file=str(MKDOCS_FILE),
             docs_dir=docs,
             site_dir=str(site_dir),
             site_name=client.name,
             site_url=site_url(inputs, client_id),
+            nav=navigation(handwritten),
+            copyright=html.escape(f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."),
             hooks=[],  # the hook regenerates pages for `mkdocs serve`; here they are written
             watch=[],
         )
         mkdocs_build(config)
+
+
+def write_root(out_dir: Path) -> None:
+    """The published root: names no client, and keeps search engines out."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "index.html").write_text(render("root/index.html.j2"), encoding="utf-8")
+    (out_dir / "404.html").write_text(render("root/404.html.j2"), encoding="utf-8")
+    (out_dir / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
