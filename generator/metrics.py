@@ -73,8 +73,11 @@ def compute_figures(
     config: Config, tables: dict[str, pd.DataFrame], as_of: pd.Timestamp
 ) -> Figures:
     """All figures for every client, from the validated tables, as at `as_of`."""
+    as_of = as_of.tz_convert(
+        config.timezone
+    )  # its local date decides due dates and overdue actions
     calendars = build_calendars(config)
-    records = as_at({name: _categorised(frame) for name, frame in tables.items()}, as_of)
+    records = {name: _categorised(frame) for name, frame in as_at(tables, as_of).items()}
     judged: dict[str, pd.DataFrame] = {}
     if "incidents" in records:
         judged["incidents"] = judge_incidents(records["incidents"], config, calendars, as_of)
@@ -245,19 +248,20 @@ def sla_minutes_on(
 
 def _judge(
     minutes: np.ndarray, elapsed: np.ndarray, target: np.ndarray, done: np.ndarray
-) -> np.ndarray:
+) -> pd.Categorical:
     """Met or breached when done; breached once open for longer than the target; else pending.
     With no target agreed, nothing is judged (pending)."""
     has_target = ~np.isnan(target)
-    return np.select(
+    status = np.select(
         [
             done & has_target & (minutes <= target),
             done & has_target,
             ~done & has_target & (elapsed > target),
         ],
-        [MET, BREACHED, BREACHED],
-        PENDING,
+        [0, 1, 1],
+        2,
     )
+    return pd.Categorical.from_codes(status, categories=[MET, BREACHED, PENDING])
 
 
 def judge_incidents(
@@ -647,6 +651,8 @@ def benchmark(figures: pd.DataFrame) -> pd.DataFrame:
             continue
         values = figures[path].dropna().groupby(level="period")
         count = values.count()
+        if not (count >= BENCHMARK_MIN_CLIENTS).any():
+            continue
         quartiles = values.quantile([0.25, 0.5, 0.75]).unstack()
         enough = count >= BENCHMARK_MIN_CLIENTS
         columns[f"{metric_id}.clients"] = count[enough]
