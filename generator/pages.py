@@ -74,7 +74,9 @@ class ClientView:
     def complete_codes(self) -> list[int]:
         """Periods that had ended by the as-of time."""
         _, ends = bounds(self.codes, self.granularity, self.config.timezone)
-        return [code for code, end in zip(self.codes, ends, strict=True) if end <= self.figures.as_of]
+        return [
+            code for code, end in zip(self.codes, ends, strict=True) if end <= self.figures.as_of
+        ]
 
     @cached_property
     def latest_code(self) -> int:
@@ -122,15 +124,21 @@ class ClientView:
         actions = self.records.get("actions")
         present = self.present
         return {
-            "incidents": _count(incidents, lambda f: f["resolved_at"].isna()) if "incidents" in present else None,
+            "incidents": _count(incidents, lambda f: f["resolved_at"].isna())
+            if "incidents" in present
+            else None,
             "overdue_jobs": _count(maintenance, lambda f: f["job_status"] == "overdue")
             if "maintenance" in present
             else None,
             "complaints": _count(complaints, lambda f: f["status"].isin(["open", "escalated"]))
             if "complaints" in present
             else None,
-            "actions": _count(actions, lambda f: f["status"] == "open") if "actions" in present else None,
-            "overdue_actions": _count(actions, lambda f: f["overdue"]) if "actions" in present else None,
+            "actions": _count(actions, lambda f: f["status"] == "open")
+            if "actions" in present
+            else None,
+            "overdue_actions": _count(actions, lambda f: f["overdue"])
+            if "actions" in present
+            else None,
         }
 
     def scorecard(self, code: int) -> list[dict[str, Any]]:
@@ -143,10 +151,15 @@ class ClientView:
             target = metric.target_value(self.client)
             before = self.figure(metric, previous) if previous is not None else None
             quartiles = None
-            if code in benchmark.index and f"{metric.id}.clients" in benchmark and pd.notna(
-                benchmark.at[code, f"{metric.id}.clients"]
+            if (
+                code in benchmark.index
+                and f"{metric.id}.clients" in benchmark
+                and pd.notna(benchmark.at[code, f"{metric.id}.clients"])
             ):
-                quartiles = {k: float(benchmark.at[code, f"{metric.id}.{k}"]) for k in ("p25", "median", "p75")}
+                quartiles = {
+                    k: float(benchmark.at[code, f"{metric.id}.{k}"])
+                    for k in ("p25", "median", "p75")
+                }
             rows.append(
                 {
                     "metric": metric,
@@ -175,7 +188,9 @@ class ClientView:
     def site_names(self) -> dict[str, str]:
         return {site.id: site.name for site in self.client.sites}
 
-    def public_records(self, source: str, code: int | None = None, display: bool = True) -> pd.DataFrame | None:
+    def public_records(
+        self, source: str, code: int | None = None, display: bool = True
+    ) -> pd.DataFrame | None:
         """The records (of one period) as they may be published: no personal-data column,
         free text redacted; for display, site and system names beside their ids."""
         records = self.records.get(source) if code is None else self.in_period(source, code)
@@ -188,7 +203,12 @@ class ClientView:
         for column in table.free_text_columns:
             frame[column] = redact_text(frame[column], self.client.people)
         if display and "site_id" in frame:
-            frame["site"] = frame["site_id"].astype(str).map(self.site_names()).fillna(frame["site_id"].astype(str))
+            frame["site"] = (
+                frame["site_id"]
+                .astype(str)
+                .map(self.site_names())
+                .fillna(frame["site_id"].astype(str))
+            )
         if display and "system" in frame:
             frame["system"] = frame["system"].astype(str).map(system_name)
         return frame
@@ -208,7 +228,11 @@ class ClientView:
         names = {target.calendar for target in sla.incidents.values()}
         if sla.complaints:
             names.add(sla.complaints.calendar)
-        return {name: self.config.calendars[name] for name in sorted(names) if name in self.config.calendars}
+        return {
+            name: self.config.calendars[name]
+            for name in sorted(names)
+            if name in self.config.calendars
+        }
 
     @property
     def tables(self) -> dict[str, Any]:
@@ -228,14 +252,18 @@ class ClientView:
         frame = self.public_records("complaints")
         if frame is None or frame.empty:
             return []
-        recent = period_codes(frame["received_at"], self.granularity).isin(self.codes[-self.recent_periods :])
+        recent = period_codes(frame["received_at"], self.granularity).isin(
+            self.codes[-self.recent_periods :]
+        )
         return frame[recent].sort_values("received_at", ascending=False).to_dict("records")
 
     def action_rows(self) -> list[dict[str, Any]]:
         frame = self.public_records("actions")
         if frame is None or frame.empty:
             return []
-        return frame.sort_values(["meeting_date", "action_id"], ascending=[False, True]).to_dict("records")
+        return frame.sort_values(["meeting_date", "action_id"], ascending=[False, True]).to_dict(
+            "records"
+        )
 
     def chart(self, kind: str) -> str:
         """A chart of the last periods, with its description and data table."""
@@ -259,9 +287,17 @@ class ClientView:
             ("Attend", "attend_status", "attend_minutes", "attend_target"),
             ("Restore", "restore_status", "restore_minutes", "restore_target"),
         ):
-            timed = records[records[status].isin(["met", "breached"]) & records[minutes].notna()] if len(records) else records
+            timed = (
+                records[records[status].isin(["met", "breached"]) & records[minutes].notna()]
+                if len(records)
+                else records
+            )
             for priority in self.client.sla.incidents:
-                values = timed.loc[timed["priority"] == priority, minutes] if len(timed) else pd.Series(dtype=float)
+                values = (
+                    timed.loc[timed["priority"] == priority, minutes]
+                    if len(timed)
+                    else pd.Series(dtype=float)
+                )
                 if values.empty:
                     continue
                 quantiles = values.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
@@ -275,7 +311,9 @@ class ClientView:
                         "median": quantiles[0.5],
                         "p75": quantiles[0.75],
                         "p90": quantiles[0.9],
-                        "target": float(getattr(self.client.sla.incidents[priority], measure.lower())),
+                        "target": float(
+                            getattr(self.client.sla.incidents[priority], measure.lower())
+                        ),
                     }
                 )
         description = (
@@ -288,8 +326,15 @@ class ClientView:
         rows = []
         for code in self.trend_codes():
             f = self.period(code)["maintenance"]["preventive"]
-            rows.append({"period": self.label(code), **{k: f[k] for k in ("on_time", "late", "overdue", "pending")}})
-        return pd.DataFrame(rows), "Preventive jobs due each period by outcome: on time, late, overdue or pending."
+            rows.append(
+                {
+                    "period": self.label(code),
+                    **{k: f[k] for k in ("on_time", "late", "overdue", "pending")},
+                }
+            )
+        return pd.DataFrame(
+            rows
+        ), "Preventive jobs due each period by outcome: on time, late, overdue or pending."
 
     def _complaints_data(self) -> tuple[pd.DataFrame, str]:
         records = self._recent_records("complaints")
@@ -305,21 +350,32 @@ class ClientView:
             "Open, within target",
         )
         frame = (
-            pd.DataFrame({"category": records["category"].astype(str).to_numpy(), "outcome": outcome})
+            pd.DataFrame(
+                {"category": records["category"].astype(str).to_numpy(), "outcome": outcome}
+            )
             .groupby(["category", "outcome"])
             .size()
             .rename("count")
             .reset_index()
         )
-        return frame, f"Complaints of the last {len(self.trend_codes())} periods by category and outcome."
+        return (
+            frame,
+            f"Complaints of the last {len(self.trend_codes())} periods by category and outcome.",
+        )
 
     def _availability_data(self) -> tuple[pd.DataFrame, str]:
         rows = [
-            {"system": system["name"], "period": self.label(code), "pct": self.period(code)["availability"]["by_system"][system["id"]]}
+            {
+                "system": system["name"],
+                "period": self.label(code),
+                "pct": self.period(code)["availability"]["by_system"][system["id"]],
+            }
             for code in self.trend_codes()
             for system in self.systems()
         ]
-        return pd.DataFrame(rows), "Availability of each system in each period, in percent of the period's time."
+        return pd.DataFrame(
+            rows
+        ), "Availability of each system in each period, in percent of the period's time."
 
     def _actions_data(self) -> tuple[pd.DataFrame, str]:
         rows = []
@@ -354,7 +410,12 @@ def client_pages(
     `handwritten`: the client's pages from content/ (path and title), for the links to them."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
-    context = {"view": view, "client": client, "provider": inputs.config.provider, "metrics": METRICS}
+    context = {
+        "view": view,
+        "client": client,
+        "provider": inputs.config.provider,
+        "metrics": METRICS,
+    }
     pages = {
         "index.md": render("pages/overview.md.j2", **context, trend=trend_chart(view)),
         "incidents.md": render("pages/incidents.md.j2", **context),
@@ -362,7 +423,9 @@ def client_pages(
         "complaints.md": render("pages/complaints.md.j2", **context),
         "availability.md": render("pages/availability.md.j2", **context),
         "actions.md": render("pages/actions.md.j2", **context),
-        "agreement.md": render("pages/agreement.md.j2", **context, calendars=inputs.config.calendars),
+        "agreement.md": render(
+            "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
+        ),
         "downloads.md": render("pages/downloads.md.j2", **context),
         "reports/index.md": render("pages/reports.md.j2", **context),
     }
@@ -385,6 +448,7 @@ def trend_chart(view: ClientView) -> str:
                     "measure": metric.title,
                     "pct": view.figure(metric, code),
                     "target": metric.target_value(view.client),
+                    "decimals": metric.decimals,
                 }
             )
     frame = pd.DataFrame(rows)
@@ -406,4 +470,3 @@ def downloads(view: ClientView) -> dict[str, str]:
         columns = [c.name for c in table.columns if not c.personal]
         files[f"downloads/{name}.csv"] = frame[columns].to_csv(index=False, lineterminator="\n")
     return files
-

@@ -1,0 +1,556 @@
+"""Charts: small functions from a tidy table to an Altair (Vega-Lite) chart, and `embed`,
+which places a chart in a Markdown page as data (contract 6).
+
+Each chart carries only the aggregated rows it draws; the site's own Vega bundle
+(`vega_bundle`) and `site_overrides/assets/javascripts/charts.js` draw it in the browser.
+Text from the CSVs reaches a page only HTML-escaped: in the `data-spec` attribute, the
+description and every cell of the data table.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from generator.markup import inline
+from generator.render import DASH
+
+# Material's font stack when `theme.font` is false; Vega cannot inherit the page's font.
+FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"
+# Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+GOOD = "#009E73"  # met, on time, done
+LATE = "#E69F00"
+BAD = "#D55E00"  # breached, overdue
+OPEN = "#56B4E9"
+PENDING = "#999999"
+CLOSED = "#BBBBBB"  # withdrawn, dropped
+# One colour per status, whichever chart shows it (keys are lower case).
+STATUS_COLOURS = {
+    "met": GOOD,
+    "on time": GOOD,
+    "done": GOOD,
+    "resolved in time": GOOD,
+    "late": LATE,
+    "resolved late": LATE,
+    "breached": BAD,
+    "overdue": BAD,
+    "late or overdue": BAD,
+    "open": OPEN,
+    "open, within target": OPEN,
+    "pending": PENDING,
+    "withdrawn": CLOSED,
+    "dropped": CLOSED,
+}
+# Response times: two measures, neither a status colour nor the target's red.
+MEASURE_COLOURS = ["#0072B2", "#CC79A7"]
+HEIGHT = 240
+_CHART_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_INERT_IN_JSON = str.maketrans(
+    {character: f"\\u{ord(character):04x}" for character in "<>&'[]()*!`"}
+)
+# Headers of the data table, for the columns the pages pass; others are spelt out.
+HEADERS = {
+    "pct": "Percent",
+    "p10": "10th percentile (min)",
+    "p25": "25th percentile (min)",
+    "median": "Median (min)",
+    "p75": "75th percentile (min)",
+    "p90": "90th percentile (min)",
+}
+QUANTILES = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
+# Axis ticks of SLA hours: an hour, a working day, a day, a week, ...
+HOUR_TICKS = (0, 1, 2, 4, 8, 12, 24, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440, 2160)
+
+
+def compliance_trend(
+    frame: pd.DataFrame, title: str = "Figures against their targets"
+) -> alt.LayerChart:
+    """Percent per measure and period (lines and points), each with its target dashed.
+
+    Columns: period (label), measure, pct (NaN: no figure), target (NaN: none agreed),
+    and optionally decimals (per row: how a percent is shown; availability uses 2).
+    """
+    data = frame.assign(
+        pct=_numbers(frame["pct"]),
+        target=_numbers(frame["target"]),
+        decimals=frame["decimals"].fillna(1).astype(int) if "decimals" in frame else 1,
+    )[["period", "measure", "pct", "target", "decimals"]]
+    focus = alt.selection_point(fields=["measure"], bind="legend", name="focus_measure")
+    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    y = alt.Y(
+        "pct:Q",
+        title="Percent",
+        scale=alt.Scale(domain=[_floor(data), 100], nice=False, clamp=True),
+    )
+    colour = alt.Color(
+        "measure:N", title=None, sort=None, legend=alt.Legend(orient="bottom", columns=2)
+    )
+    tooltip = [
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("measure:N", title="Measure"),
+        alt.Tooltip("shown:N", title="Percent"),
+        alt.Tooltip("target_shown:N", title="Target"),
+    ]
+    base = alt.Chart(data).transform_calculate(
+        shown=_shown("pct", "no figure"),
+        target_shown=_shown("target", "none agreed"),
+    )
+    figures = base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2).encode(
+        x=x,
+        y=y,
+        color=colour,
+        opacity=alt.condition(focus, alt.value(1), alt.value(0.15)),
+        tooltip=tooltip,
+    )
+    targets = base.mark_line(strokeDash=[5, 4], strokeWidth=1.5).encode(
+        x=x,
+        y=alt.Y("target:Q"),
+        color=colour,
+        opacity=alt.condition(focus, alt.value(0.8), alt.value(0.1)),
+        tooltip=tooltip,
+    )
+    chart = alt.layer(
+        figures.add_params(focus).properties(name="figures"), targets.properties(name="targets")
+    )
+    return _styled(chart, title, decimals={"pct": 1, "target": 1})
+
+
+def response_time_distribution(
+    frame: pd.DataFrame, title: str = "Response times against target"
+) -> alt.LayerChart:
+    """SLA hours per priority: 10th to 90th percentile (line), middle half (bar), median
+    (white tick) and the target (dark tick), one row per measure and priority.
+
+    Columns: [measure,] priority, p10, p25, median, p75, p90, target (minutes) and
+    optionally incidents; or one row per incident: [measure,] priority, minutes, target,
+    which is aggregated to those quantiles first.
+    """
+    data = quantiles(frame) if "minutes" in frame else frame.copy()
+    if "measure" not in data:
+        data.insert(0, "measure", "Response")
+    columns = [
+        "measure",
+        "priority",
+        *(["incidents"] if "incidents" in data else []),
+        *QUANTILES,
+        "target",
+    ]
+    data = data[columns]
+    hours = {f"{name}_h": f"datum.{name} / 60" for name in [*QUANTILES, "target"]}
+    y = alt.Y("priority:N", title=None, sort=None)
+    offset = alt.YOffset("measure:N", sort=None)
+    ticks = _hour_ticks(data[["p90", "target"]].max().max() / 60)
+    x_scale = alt.Scale(type="sqrt", domain=[0, ticks[-1]], nice=False)
+    tooltip = [
+        alt.Tooltip("measure:N", title="Measure"),
+        alt.Tooltip("priority:N", title="Priority"),
+        *(
+            [alt.Tooltip("incidents:Q", title="Incidents", format=",d")]
+            if "incidents" in data
+            else []
+        ),
+        *(
+            alt.Tooltip(
+                f"{name}_h:Q", title=f"{HEADERS[name].split(' (')[0]} (hours)", format=".1f"
+            )
+            for name in QUANTILES
+        ),
+        alt.Tooltip("target_h:Q", title="Target (hours)", format=".1f"),
+    ]
+    base = alt.Chart(data).transform_calculate(**hours)
+    whiskers = base.mark_rule(strokeWidth=1.5).encode(
+        y=y,
+        yOffset=offset,
+        x=alt.X(
+            "p10_h:Q",
+            title="SLA hours (square-root scale)",
+            scale=x_scale,
+            axis=alt.Axis(values=ticks, grid=True),
+        ),
+        x2="p90_h:Q",
+        color=alt.Color(
+            "measure:N",
+            title=None,
+            sort=None,
+            scale=alt.Scale(range=MEASURE_COLOURS),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=tooltip,
+    )
+    boxes = base.mark_bar(size=10, cornerRadius=2).encode(
+        y=y, yOffset=offset, x="p25_h:Q", x2="p75_h:Q", color="measure:N", tooltip=tooltip
+    )
+    medians = base.mark_tick(color="white", thickness=2, size=10).encode(
+        y=y, yOffset=offset, x="median_h:Q", tooltip=tooltip
+    )
+    targets = base.mark_tick(color=BAD, opacity=1, thickness=3, size=16).encode(
+        y=y, yOffset=offset, x="target_h:Q", tooltip=tooltip
+    )
+    chart = alt.layer(
+        whiskers.properties(name="range"),
+        boxes.properties(name="middle_half"),
+        medians.properties(name="median"),
+        targets.properties(name="target"),
+    )
+    decimals = {"incidents": 0, **dict.fromkeys([*QUANTILES, "target"], 0)}
+    subtitle = (
+        "Bar: middle half of incidents. Line: 10th to 90th percentile. White: median. Red: target."
+    )
+    return _styled(
+        chart,
+        alt.Title(title, subtitle=subtitle),
+        decimals=decimals,
+        height=14 * len(data) + 10 * data["priority"].nunique(),
+    )
+
+
+def quantiles(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per incident ([measure,] priority, minutes, target) to one row per
+    measure and priority: incidents, p10, p25, median, p75, p90 (linear interpolation), target."""
+    keys = [key for key in ("measure", "priority") if key in frame]
+    timed = frame.assign(minutes=_numbers(frame["minutes"])).dropna(subset=["minutes"])
+    groups = timed.groupby(keys, sort=False, observed=True)
+    result = groups["minutes"].quantile(list(QUANTILES.values())).unstack()
+    result.columns = list(QUANTILES)
+    result.insert(0, "incidents", groups["minutes"].size())
+    result["target"] = groups["target"].first()
+    return result.reset_index()
+
+
+def preventive_on_time(
+    frame: pd.DataFrame, title: str = "Preventive maintenance by outcome"
+) -> alt.Chart:
+    """Preventive jobs due per period, stacked by outcome, with the on-time % in the tooltip.
+
+    Columns: period, on_time, late, overdue, pending (counts).
+    """
+    statuses = {"on_time": "On time", "late": "Late", "overdue": "Overdue", "pending": "Pending"}
+    data = frame[["period", *statuses]].rename(columns=statuses)
+    chart = (
+        alt.Chart(data)
+        .transform_calculate(
+            judged="datum['On time'] + datum['Late'] + datum['Overdue']",
+            on_time_pct="datum.judged > 0 "
+            "? format(100 * datum['On time'] / datum.judged, '.1f') + '%' : 'no figure'",
+        )
+        .transform_fold(list(statuses.values()), as_=["status", "count"])
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
+            ),
+            y=alt.Y("count:Q", title="Jobs due", stack="zero"),
+            color=_status_colour("status", list(statuses.values())),
+            tooltip=[
+                alt.Tooltip("period:O", title="Period"),
+                alt.Tooltip("status:N", title="Outcome"),
+                alt.Tooltip("count:Q", title="Jobs", format=",d"),
+                alt.Tooltip("on_time_pct:N", title="On time %"),
+            ],
+        )
+        .properties(name="jobs")
+    )
+    return _styled(chart, title)
+
+
+def complaints_by_category(
+    frame: pd.DataFrame, title: str = "Complaints by category and outcome"
+) -> alt.Chart:
+    """Complaints per category (most first), stacked by outcome.
+
+    Columns: category, outcome, count.
+    """
+    data = frame[["category", "outcome", "count"]]
+    outcomes = list(dict.fromkeys(data["outcome"].astype(str)))
+    outcomes.sort(key=_status_rank)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
+            x=alt.X("sum(count):Q", title="Complaints"),
+            color=_status_colour("outcome", outcomes),
+            tooltip=[
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("outcome:N", title="Outcome"),
+                alt.Tooltip("sum(count):Q", title="Complaints", format=",d"),
+            ],
+        )
+        .properties(name="complaints")
+    )
+    return _styled(chart, title, height=24 * data["category"].nunique())
+
+
+def availability_heatmap(
+    frame: pd.DataFrame, title: str = "System availability by period", low: float | None = None
+) -> alt.LayerChart:
+    """System x period cells coloured by availability, the scale clamped at `low` so that
+    99.5 and 100 look different (default: half a point under the lowest target, at most 99;
+    lower figures take the darkest colour). Periods without a figure are pale grey.
+
+    Columns: system (display name), period, pct (NaN: no figure), optionally target.
+    """
+    data = frame.assign(pct=_numbers(frame["pct"]))[
+        ["system", "period", "pct", *(["target"] if "target" in frame else [])]
+    ]
+    low = _availability_floor(data) if low is None else low
+    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    y = alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=160))
+    tooltip = [
+        alt.Tooltip("system:N", title="System"),
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("shown:N", title="Availability"),
+    ]
+    base = alt.Chart(data).transform_calculate(
+        shown="isValid(datum.pct) ? format(datum.pct, '.2f') + '%' : 'no figure'"
+    )
+    missing = (
+        base.transform_filter("!isValid(datum.pct)")
+        .mark_rect(color=PENDING, opacity=0.25)
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    cells = (
+        base.transform_filter("isValid(datum.pct)")
+        .mark_rect()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "pct:Q",
+                title="Availability %",
+                scale=alt.Scale(scheme="orangered", reverse=True, domain=[low, 100], clamp=True),
+                legend=alt.Legend(
+                    orient="bottom", format=".1f", values=[low, (low + 100) / 2, 100]
+                ),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    chart = alt.layer(missing.properties(name="no_figure"), cells.properties(name="cells"))
+    return _styled(
+        chart, title, decimals={"pct": 2, "target": 2}, height=28 * data["system"].nunique()
+    )
+
+
+def action_status(
+    frame: pd.DataFrame, title: str = "Actions by meeting period and status"
+) -> alt.Chart:
+    """Actions raised at each period's meetings, stacked by their status now.
+
+    Columns: period, status (done, open, overdue, dropped), count.
+    """
+    data = frame[["period", "status", "count"]].assign(
+        status=lambda f: f["status"].astype(str).str.capitalize()
+    )
+    statuses = sorted(dict.fromkeys(data["status"].astype(str)), key=_status_rank)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
+            ),
+            y=alt.Y("sum(count):Q", title="Actions", stack="zero"),
+            color=_status_colour("status", statuses),
+            tooltip=[
+                alt.Tooltip("period:O", title="Period"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("sum(count):Q", title="Actions", format=",d"),
+            ],
+        )
+        .properties(name="actions")
+    )
+    return _styled(chart, title)
+
+
+def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart_id: str) -> str:
+    """The chart as an HTML block for a Markdown page: the spec as data, the description as
+    its caption and accessible name, and its data as a table the reader can open.
+
+    One element per line and no blank line, so that Markdown keeps the block as raw HTML."""
+    if not _CHART_ID.fullmatch(chart_id):
+        raise ValueError(f"chart_id must be lower-case letters, digits and dashes: {chart_id!r}")
+    spec = chart.properties(description=" ".join(str(description).split())).to_dict()
+    text = spec_json(spec)
+    decimals = spec.get("usermeta", {}).get("svcsite", {}).get("decimals", {})
+    caption = inline(description)
+    return "\n".join(
+        [
+            f'<figure class="svc-chart" id="chart-{chart_id}">',
+            f'<div class="svc-chart__canvas" id="chart-{chart_id}-canvas" role="img" '
+            f'aria-label="{caption}" data-spec="{html.escape(text, quote=True)}"></div>',
+            f"<figcaption>{caption}</figcaption>",
+            '<details class="svc-chart__data">',
+            "<summary>Data table</summary>",
+            *data_table(table, decimals),
+            "</details>",
+            "</figure>",
+        ]
+    )
+
+
+def spec_json(spec: dict) -> str:
+    """The spec as compact, sorted JSON in which no string holds a character that HTML or
+    Markdown could act on (`<`, `[`, `(`, ... become \\u escapes): the same JSON to a parser,
+    inert text to everything else."""
+    text = json.dumps(
+        spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return _JSON_STRING.sub(lambda string: string.group(0).translate(_INERT_IN_JSON), text)
+
+
+def data_table(table: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> list[str]:
+    """The lines of an HTML table of `table`: every cell inert text, numbers formatted.
+
+    `decimals`: places per float column (default 1); a `decimals` column, where present,
+    sets the places of those columns row by row (availability: 2) and is not shown."""
+    decimals = decimals or {}
+    columns = [column for column in table.columns if column != "decimals"]
+    kinds = {column: _kind(table[column]) for column in columns}
+    per_row = table["decimals"].tolist() if "decimals" in table else [None] * len(table)
+    header = "".join(
+        f"<th{'' if kinds[column] == 'text' else _NUMBER}>{inline(_header(column))}</th>"
+        for column in columns
+    )
+    lines = ["<table>", f"<thead><tr>{header}</tr></thead>", "<tbody>"]
+    for row_decimals, row in zip(per_row, table[columns].itertuples(index=False), strict=True):
+        cells = []
+        for column, value in zip(columns, row, strict=True):
+            if kinds[column] == "text":
+                cells.append(f"<td>{inline(value) or DASH}</td>")
+                continue
+            places = 0 if kinds[column] == "integer" else decimals.get(column, 1)
+            if row_decimals is not None and column in decimals and not pd.isna(row_decimals):
+                places = int(row_decimals)
+            cells.append(f"<td{_NUMBER}>{_number(value, places)}</td>")
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    return [*lines, "</tbody>", "</table>"]
+
+
+@cache
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed in one script (globals `vega`, `vegaLite`, `vegaEmbed`):
+    served from the site itself, so charts draw offline and load nothing from elsewhere."""
+    return vl_convert.javascript_bundle()
+
+
+# --- the common look ---------------------------------------------------------------------
+
+
+def _styled(
+    chart: alt.TopLevelMixin,
+    title: str | alt.Title,
+    decimals: Mapping[str, int] | None = None,
+    height: int = HEIGHT,
+) -> alt.TopLevelMixin:
+    """One look for every chart: the column's width (Vega-Lite fits the chart to it), a
+    transparent background so that the page's light or dark colour shows, the palette, the
+    page's font stack and no chart border. Heights are in pixels: a step height would make
+    Vega-Lite warn on every draw that it drops "fit-y".
+    `decimals` (per column) tells `embed` how to show the numbers of the data table."""
+    usermeta = {"svcsite": {"decimals": dict(decimals or {})}}
+    return (
+        chart.properties(
+            title=title,
+            width="container",
+            height=height,
+            background="transparent",
+            usermeta=usermeta,
+        )
+        .configure(font=FONT)
+        .configure_range(category=PALETTE)
+        .configure_view(stroke=None)
+        .configure_title(anchor="start", fontSize=14, fontWeight="bold", offset=10)
+        .configure_axis(
+            labelFontSize=11, titleFontSize=11, titleFontWeight="normal", gridOpacity=0.5
+        )
+        .configure_legend(labelFontSize=11, titleFontSize=11, labelLimit=240, symbolType="circle")
+    )
+
+
+def _status_colour(field: str, statuses: Sequence[str]) -> alt.Color:
+    """Status colours that mean the same on every chart; unknown statuses take the palette."""
+    spare = iter(PALETTE)
+    colours = [STATUS_COLOURS.get(status.lower()) or next(spare, PENDING) for status in statuses]
+    return alt.Color(
+        f"{field}:N",
+        title=None,
+        sort=list(statuses),
+        scale=alt.Scale(domain=list(statuses), range=colours),
+        legend=alt.Legend(orient="bottom"),
+    )
+
+
+def _status_rank(status: str) -> tuple[int, str]:
+    """Good outcomes first (at the bottom of a stack), then late, bad, open and closed ones."""
+    order = [GOOD, LATE, BAD, OPEN, PENDING, CLOSED]
+    colour = STATUS_COLOURS.get(status.lower())
+    return (order.index(colour) if colour else len(order), status)
+
+
+def _shown(field: str, missing: str) -> str:
+    """A Vega expression: the percent with the row's decimals, or `missing`."""
+    return (
+        f"isValid(datum.{field}) && isFinite(datum.{field}) "
+        f"? format(datum.{field}, '.' + datum.decimals + 'f') + '%' : '{missing}'"
+    )
+
+
+def _hour_ticks(longest: float) -> list[float]:
+    """The ticks from 0 to the first one at or past `longest` hours."""
+    if not longest > 0:  # no time, or NaN
+        return [0, 1]
+    end = next((tick for tick in HOUR_TICKS if tick >= longest), None)
+    if end is None:
+        return [*HOUR_TICKS, math.ceil(longest)]
+    return [tick for tick in HOUR_TICKS if tick <= end]
+
+
+def _floor(data: pd.DataFrame) -> float:
+    """The y axis starts at 0, or closer to 100 when every figure and target is high,
+    so that 95 and 100 are far apart: a multiple of 10 at least 5 under the lowest value."""
+    values = pd.concat([data["pct"], data["target"]]).dropna()
+    if values.empty:
+        return 0.0
+    return float(max(0, math.floor((values.min() - 5) / 10) * 10))
+
+
+def _availability_floor(data: pd.DataFrame) -> float:
+    """Half a point under the lowest target, at most 99: lower figures all take the
+    darkest colour, so that the colours are spent where the target is."""
+    targets = data["target"].dropna() if "target" in data else pd.Series(dtype=float)
+    return min(99.0, float(targets.min()) - 0.5) if len(targets) else 99.0
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
+_NUMBER = ' class="svc-num"'  # right-aligned by charts.css
+
+
+def _kind(values: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return "text"
+    return "integer" if pd.api.types.is_integer_dtype(values) else "number"
+
+
+def _header(column: str) -> str:
+    return HEADERS.get(column, column.replace("_", " ").capitalize())
+
+
+def _number(value: object, decimals: int) -> str:
+    """1,234 or 95.2; a missing value is a dash."""
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return DASH
+    return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
