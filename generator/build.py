@@ -62,7 +62,9 @@ def build(
         records = split_by_client(figures)
         write_root(staging)
         for client_id in selected:
-            build_client_site(inputs, figures, client_id, records.get(client_id, {}), staging / client_id)
+            build_client_site(
+                inputs, figures, client_id, records.get(client_id, {}), staging / client_id
+            )
         findings = audit_sites(staging, inputs.config)
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)

@@ -1440,7 +1440,7 @@ _Dumper.add_representer(
 )
 
 
-def _clients_yaml(portfolio: list[_Client], years: range, seed: int) -> str:
+def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: datetime) -> str:
     doc = {
         "provider": _Flow(
             {
@@ -1450,7 +1450,8 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int) -> str:
             }
         ),
         "timezone": "Asia/Hong_Kong",
-        "as_of": None,
+        # The report stands at the end of the data window, so its last month is complete.
+        "as_of": as_of,
         "calendars": {
             "business": {
                 "hours": _Flow(_HOURS),
@@ -2506,7 +2507,9 @@ def write_demo(
     ctx = _context(portfolio, months, seed, end)
     first_year = ctx.month_label[0][0]
     out.mkdir(parents=True, exist_ok=True)
-    text = _clients_yaml(portfolio, range(first_year, end.year + 1), seed)
+    text = _clients_yaml(
+        portfolio, range(first_year, end.year + 1), seed, end + timedelta(minutes=1)
+    )
     (out / "clients.yml").write_text(text, encoding="utf-8", newline="\n")
 
     incidents, inc_raw = _incidents(ctx)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from pandas.api.types import union_categoricals
 
 from generator.config import Config, Source
 from generator.errors import InputError, Problem
@@ -28,6 +30,16 @@ FALLBACK_ENCODINGS = ("cp950", "big5hkscs")
 BOM = b"\xef\xbb\xbf"
 FILE = "_file"
 LINE = "_line"
+# Columns of these kinds hold few distinct values: the parser dictionary-encodes them (in
+# parallel), so that trimming, value maps and lookups touch each distinct value once, and they
+# come out as pandas categoricals with sorted categories (what `astype("category")` gives).
+DICTIONARY_KINDS = frozenset({"reference", "category", "boolean"})
+# Large strings are what pandas' `str` holds: no conversion of the offsets on the way.
+_TEXT = pa.large_string()
+_DICTIONARY = pa.dictionary(pa.int32(), _TEXT)
+_HEAD = 65536  # enough of the file for its header row
+_BLOCK_SIZE = 1 << 24  # bytes per parser block: fewer, larger chunks than the 1 MiB default
+_SCAN = 1 << 20  # bytes per step of the newline and quote scans: masks that stay in cache
 
 
 @dataclass
@@ -44,7 +56,9 @@ class RawFile:
 class RawTable:
     table: Table
     source: Source
-    frame: pd.DataFrame  # canonical columns as strings (missing: <NA>), plus _file and _line
+    # canonical columns as strings (missing: NaN; few-valued kinds and _file as categoricals
+    # with sorted categories), plus _file and _line
+    frame: pd.DataFrame
     files: list[RawFile]
 
 
@@ -82,41 +96,69 @@ def load_tables(data_dir: Path, config: Config) -> dict[str, RawTable]:
             frames.append(frame)
             files.append(raw_file)
         if frames:
-            frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            frame = _concat(frames) if len(frames) > 1 else frames[0]
             tables[name] = RawTable(table, source, frame, files)
     if problems:
         raise InputError(problems)
     return tables
 
 
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The files' rows in order; a categorical column keeps one set of sorted categories."""
+    columns = {}
+    for column, first in frames[0].items():
+        if isinstance(first.dtype, pd.CategoricalDtype):
+            parts = [frame[column] for frame in frames]
+            columns[column] = pd.Series(union_categoricals(parts, sort_categories=True))
+        else:
+            columns[column] = pd.concat([frame[column] for frame in frames], ignore_index=True)
+    return pd.DataFrame(columns)
+
+
 def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, RawFile]:
-    data = path.read_bytes()
     name = str(path)
-    header = _header(name, data)
-    encoding = source.encoding or ("utf-8-sig" if data.startswith(BOM) else "utf-8")
+    with path.open("rb") as file:
+        head = file.read(_HEAD)
+    header = _header(name, head)
+    data: bytes | mmap.mmap
     if source.encoding is not None:
-        encoding, data = _transcode(name, data, (source.encoding,))
-    try:
-        arrow, broken_rows = _parse(name, data, header, source)
-    except _NotUtf8:
-        if source.encoding is not None:
-            raise
-        encoding, data = _transcode(name, data, FALLBACK_ENCODINGS)
+        encoding, data = _transcode(name, path.read_bytes(), (source.encoding,))
         header = _header(name, data)
-        arrow, broken_rows = _parse(name, data, header, source)
-    export_to_canonical = {export: canonical for canonical, export in source.columns.items()}
-    arrow = arrow.rename_columns(
-        [export_to_canonical.get(c.strip(), c.strip()) for c in arrow.column_names]
-    )
+        arrow, broken_rows = _parse(name, data, header, table, source)
+    else:
+        encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
+        data = _map(path)
+        try:
+            arrow, broken_rows = _parse(name, data, header, table, source)
+        except _NotUtf8:
+            encoding, data = _transcode(name, path.read_bytes(), FALLBACK_ENCODINGS)
+            header = _header(name, data)
+            arrow, broken_rows = _parse(name, data, header, table, source)
+    arrow = arrow.rename_columns(_canonical_names(arrow.column_names, source))
     _check_columns(name, arrow.column_names, table, source)
 
     lines, real, broken = _record_lines(data, arrow, broken_rows, name)
     if not real.all():
         arrow = arrow.filter(pa.array(real))
     frame = _canonical_frame(arrow, table, source)
-    frame[FILE] = name
+    frame[FILE] = _from_codes(np.zeros(arrow.num_rows, dtype=np.int8), [name])
     frame[LINE] = lines
     return frame, RawFile(name, encoding, arrow.num_rows + len(broken), broken)
+
+
+def _map(path: Path) -> mmap.mmap:
+    """The file's bytes, mapped rather than copied: the parser reads them in place. (The caller
+    has checked that the file is not empty: an empty file cannot be mapped.)"""
+    with path.open("rb") as file:
+        if hasattr(mmap, "MAP_POPULATE"):  # Linux: map every page at once, not page by page
+            flags = mmap.MAP_SHARED | mmap.MAP_POPULATE
+            return mmap.mmap(file.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _canonical_names(columns: list[str], source: Source) -> list[str]:
+    export_to_canonical = {export: canonical for canonical, export in source.columns.items()}
+    return [export_to_canonical.get(c.strip(), c.strip()) for c in columns]
 
 
 class _NotUtf8(Exception):
@@ -124,24 +166,30 @@ class _NotUtf8(Exception):
 
 
 def _parse(
-    name: str, data: bytes, header: list[str], source: Source
+    name: str, data: bytes | mmap.mmap, header: list[str], table: Table, source: Source
 ) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
-    """Every column as strings, blank lines as empty rows (so that rows match lines);
-    rows with the wrong number of fields are set aside."""
+    """Every column as strings (few-valued ones dictionary-encoded), blank lines as empty rows
+    (so that rows match lines); rows with the wrong number of fields are set aside."""
     broken_rows: list[pacsv.InvalidRow] = []
 
     def on_broken_row(row: pacsv.InvalidRow) -> str:
         broken_rows.append(row)
         return "skip"
 
+    kinds = {column.name: column.kind for column in table.columns}
+    column_types = {
+        export: _DICTIONARY if kinds.get(canonical) in DICTIONARY_KINDS else _TEXT
+        for export, canonical in zip(header, _canonical_names(header, source), strict=True)
+    }
     try:
         arrow = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)),
+            read_options=pacsv.ReadOptions(block_size=_BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_broken_row
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
+                column_types=column_types,
                 null_values=["", *source.na_values],
                 strings_can_be_null=True,
             ),
@@ -205,38 +253,146 @@ def _check_columns(name: str, columns: list[str], table: Table, source: Source) 
 
 
 def _canonical_frame(arrow: pa.Table, table: Table, source: Source) -> pd.DataFrame:
-    """Canonical columns only, trimmed, with defaults filled in and value maps applied."""
+    """Canonical columns only, trimmed, with defaults filled in and value maps applied.
+
+    Text columns are pyarrow-backed `str`; columns of the few-valued kinds are categoricals."""
     columns: dict[str, pd.Series] = {}
-    for column in table.column_names:
-        if column in arrow.column_names:
-            values = arrow.column(column)
-            if not table.column(column).free_text:
-                values = pc.utf8_trim_whitespace(values)
-                values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-            series = values.to_pandas().astype("str")
-        elif column in source.defaults:
-            series = pd.Series([source.defaults[column]] * arrow.num_rows, dtype="str")
+    n = arrow.num_rows
+    for column in table.columns:
+        name, mapping = column.name, source.values.get(column.name)
+        trim = not column.free_text
+        if name in arrow.column_names:
+            values = arrow.column(name)
+            if pa.types.is_dictionary(values.type):
+                series = _categorical(values, trim, mapping)
+            else:
+                series = _text(values, trim)
+                if mapping:
+                    series = series.replace(mapping)
+        elif column.kind in DICTIONARY_KINDS:
+            default = source.defaults.get(name)
+            if default is not None and mapping:
+                default = mapping.get(default, default)
+            categories = [] if default is None else [default]
+            codes = np.full(n, -1 if default is None else 0, dtype=np.int8)
+            series = _from_codes(codes, categories)
         else:
-            series = pd.Series([None] * arrow.num_rows, dtype="str")
-        if column in source.values:
-            series = series.replace(source.values[column])
-        columns[column] = series
+            series = _constant_text(source.defaults.get(name), n)
+            if mapping:
+                series = series.replace(mapping)
+        columns[name] = series
     return pd.DataFrame(columns)
 
 
+def _text(values: pa.ChunkedArray, trim: bool) -> pd.Series:
+    """A string column as `str`, trimmed (blank: missing) unless it is free text."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = values.cast(_TEXT)
+    if trim and _needs_trim(values):
+        values = pc.utf8_trim_whitespace(values)
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
+    return values.to_pandas().astype("str")
+
+
+def _needs_trim(values: pa.ChunkedArray) -> bool:
+    """Whether any value may start or end with white space: a look at the first and last byte
+    of each value, in place. Non-ASCII bytes count as may-be (Unicode has more spaces); the
+    parser has already made empty fields missing, so only trimming can make a value blank."""
+    for chunk in values.chunks:
+        if len(chunk) == chunk.null_count:
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if data_buffer is None or data_buffer.size == 0:
+            return True  # only empty strings: trimming makes them missing
+        large = pa.types.is_large_string(chunk.type)
+        offset_type, width = (np.int64, 8) if large else (np.int32, 4)
+        offsets = np.frombuffer(offsets_buffer, offset_type, len(chunk) + 1, chunk.offset * width)
+        data = np.frombuffer(data_buffer, np.uint8)
+        first = data.take(offsets[:-1], mode="clip")
+        last = data.take(offsets[1:] - 1, mode="clip")
+        # uint8 arithmetic wraps: (byte - 33) >= 94 means byte <= 32 (space, control) or >= 127.
+        suspect = ((first - 33) >= 94) | ((last - 33) >= 94)
+        if suspect.any() and (suspect & (offsets[1:] > offsets[:-1])).any():
+            return True
+    return False
+
+
+def _categorical(values: pa.ChunkedArray, trim: bool, mapping: dict[str, str] | None) -> pd.Series:
+    """A dictionary-encoded column as a categorical: the chunks' dictionaries are trimmed and
+    mapped (a few values each), merged and sorted, and the row codes remapped in one pass."""
+    chunks = [chunk for chunk in values.chunks if len(chunk)]
+    if not chunks:
+        return _from_codes(np.full(len(values), -1, dtype=np.int8), [])
+    entries = pa.concat_arrays([chunk.dictionary for chunk in chunks])
+    if trim:
+        entries = pc.utf8_trim_whitespace(entries)
+        entries = pc.if_else(pc.equal(entries, ""), pa.scalar(None, entries.type), entries)
+    texts: list[str | None] = entries.to_pylist()
+    if mapping:
+        texts = [None if text is None else mapping.get(text, text) for text in texts]
+    categories = sorted({text for text in texts if text is not None})
+    position = {category: index for index, category in enumerate(categories)}
+    code_type = _code_type(len(categories))
+    entry_codes = np.array(
+        [-1 if text is None else position[text] for text in texts], dtype=code_type
+    )
+    codes = np.empty(len(values), dtype=code_type)
+    at = base = 0
+    for chunk in chunks:
+        size, entries_here = len(chunk), len(chunk.dictionary)
+        out = codes[at : at + size]
+        if entries_here:
+            indices = chunk.indices
+            raw = np.frombuffer(indices.buffers()[1], np.int32, size, indices.offset * 4)
+            # A missing value's slot holds an arbitrary index: clipped here, overwritten below.
+            np.take(entry_codes[base : base + entries_here], raw, out=out, mode="clip")
+            if chunk.null_count:
+                out[pc.is_null(chunk).to_numpy(zero_copy_only=False)] = -1
+        else:
+            out[:] = -1
+        at, base = at + size, base + entries_here
+    return _from_codes(codes, categories)
+
+
+def _code_type(n_categories: int) -> type[np.signedinteger]:
+    """The integer type pandas itself picks for the codes of so many categories."""
+    for code_type in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(code_type).max:
+            return code_type
+    return np.int64
+
+
+def _from_codes(codes: np.ndarray, categories: list[str]) -> pd.Series:
+    dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+
+
+def _constant_text(value: str | None, n: int) -> pd.Series:
+    """n copies of one string (or n missing values) as `str`, built without a Python list."""
+    if value is None:
+        return pd.Series(pa.nulls(n, pa.large_string()).to_pandas()).astype("str")
+    encoded = value.encode("utf-8")
+    offsets = np.arange(n + 1, dtype=np.int64) * len(encoded)
+    array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(encoded * n))
+    return pd.Series(array.to_pandas()).astype("str")
+
+
 def _record_lines(
-    data: bytes, arrow: pa.Table, broken_rows: list[pacsv.InvalidRow], name: str
+    data: bytes | mmap.mmap, arrow: pa.Table, broken_rows: list[pacsv.InvalidRow], name: str
 ) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
     """For each parsed row: the line its record starts on (header = line 1) and whether it
     is a real record (blank lines parse as empty rows); and a problem per broken row."""
     n_records = arrow.num_rows + len(broken_rows)  # blank lines included
-    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    physical_lines = _count_newlines(buffer) + (0 if data[-1:] == b"\n" else 1)
+    ends: np.ndarray | None = None
     # Counted in C, this spares the byte scan when no record spans lines and none is empty.
     if physical_lines == n_records + 1 and not _any_empty_row(arrow):
         record_lines = np.arange(2, n_records + 2, dtype="int64")
         blank = np.zeros(n_records, dtype=bool)
     else:
-        start_lines, blank = _record_starts_and_blanks(data)
+        newlines, ends = _record_ends(buffer)
+        start_lines, blank = _record_starts_and_blanks(buffer, newlines, ends)
         if len(start_lines) != n_records + 1:
             raise InputError(
                 [
@@ -249,8 +405,10 @@ def _record_lines(
         record_lines, blank = start_lines[1:], blank[1:]  # the header is not a record
     broken: list[Problem] = []
     if broken_rows:
+        if ends is None:
+            ends = _record_ends(buffer)[1]
         keep = np.ones(n_records, dtype=bool)
-        for row, index in zip(broken_rows, _find_broken(data, broken_rows), strict=True):
+        for row, index in zip(broken_rows, _find_broken(data, ends, broken_rows), strict=True):
             keep[index] = False
             broken.append(
                 Problem(
@@ -265,6 +423,15 @@ def _record_lines(
     return record_lines[~blank], ~blank, broken
 
 
+def _count_newlines(buffer: np.ndarray) -> int:
+    mask = np.empty(min(len(buffer), _SCAN), dtype=bool)  # one small mask, reused
+    count = 0
+    for start in range(0, len(buffer), _SCAN):
+        step = buffer[start : start + _SCAN]
+        count += int(np.count_nonzero(np.equal(step, 0x0A, out=mask[: len(step)])))
+    return count
+
+
 def _any_empty_row(arrow: pa.Table) -> bool:
     if arrow.num_columns == 0 or arrow.num_rows == 0:
         return False
@@ -277,30 +444,42 @@ def _any_empty_row(arrow: pa.Table) -> bool:
 def _record_ends(buffer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every newline, and those that end a CSV record: a newline ends a record only outside
     quotes, and quotes always pair up inside a quoted field ("" escapes one), so the parity
-    of the quotes before a newline tells."""
-    newlines = np.flatnonzero(buffer == 0x0A)
-    quotes = np.flatnonzero(buffer == 0x22)
-    ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0] if len(quotes) else newlines
-    return newlines, ends
+    of the quotes before a newline tells. Scanned in steps, to keep the masks small."""
+    newline_parts, end_parts = [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)]
+    quotes_before = 0
+    for start in range(0, len(buffer), _SCAN):
+        step = buffer[start : start + _SCAN]
+        newlines = np.flatnonzero(step == 0x0A)
+        quotes = np.flatnonzero(step == 0x22)
+        if len(quotes):
+            ends = newlines[(np.searchsorted(quotes, newlines) + quotes_before) % 2 == 0]
+        else:
+            ends = newlines if quotes_before % 2 == 0 else newlines[:0]
+        quotes_before += len(quotes)
+        newline_parts.append(newlines + start)
+        end_parts.append(ends + start)
+    return np.concatenate(newline_parts), np.concatenate(end_parts)
 
 
-def _record_starts_and_blanks(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+def _record_starts_and_blanks(
+    buffer: np.ndarray, newlines: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The line each CSV record starts on, and whether it is a blank line."""
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    newlines, ends = _record_ends(buffer)
+    size = len(buffer)
     starts = np.concatenate(([0], ends + 1))
-    ends = np.concatenate((ends, [len(data)]))
-    if starts[-1] == len(data):  # the newline that ends the file starts no record
+    ends = np.concatenate((ends, [size]))
+    if starts[-1] == size:  # the newline that ends the file starts no record
         starts, ends = starts[:-1], ends[:-1]
     length = ends - starts
-    last_char = buffer[np.clip(ends - 1, 0, None)] if len(data) else np.zeros(0, dtype=np.uint8)
+    last_char = buffer[np.clip(ends - 1, 0, None)] if size else np.zeros(0, dtype=np.uint8)
     blank = (length == 0) | ((length == 1) & (last_char == 0x0D))
     return np.searchsorted(newlines, starts) + 1, blank
 
 
-def _find_broken(data: bytes, broken_rows: list[pacsv.InvalidRow]) -> list[int]:
+def _find_broken(
+    data: bytes | mmap.mmap, ends: np.ndarray, broken_rows: list[pacsv.InvalidRow]
+) -> list[int]:
     """Index (among the records after the header) of each row the parser skipped, by its text."""
-    _, ends = _record_ends(np.frombuffer(data, dtype=np.uint8))
     indexes, search_from = [], 0
     for row in broken_rows:
         offset = data.find(row.text.encode("utf-8"), search_from)

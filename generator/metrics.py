@@ -132,24 +132,36 @@ def as_at(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.
     result = {}
     for name, frame in tables.items():
         start = frame[START_COLUMN[name]]
-        cutoff = as_of if isinstance(start.dtype, pd.DatetimeTZDtype) else as_of_date
-        started = start <= cutoff
+        if isinstance(start.dtype, pd.DatetimeTZDtype):
+            started = start <= as_of
+        else:  # a date starts at its local midnight
+            started = start < as_of.tz_localize(None)
         frame = frame[started].copy() if not started.all() else frame.copy()
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
                 frame[column] = frame[column].where(frame[column] <= as_of)
         if name == "maintenance":
-            reopened = (frame["status"] == "completed") & frame["completed_at"].isna()
-            frame.loc[reopened, "status"] = "open"
+            _reopen(frame, (frame["status"] == "completed") & frame["completed_at"].isna())
         elif name == "complaints":
-            reopened = (frame["status"] == "resolved") & frame["resolved_at"].isna()
-            frame.loc[reopened, "status"] = "open"
+            _reopen(frame, (frame["status"] == "resolved") & frame["resolved_at"].isna())
         elif name == "actions":
             later = frame["closed_on"] > as_of_date
-            frame.loc[later & frame["status"].isin(["done", "dropped"]), "status"] = "open"
+            _reopen(frame, later & frame["status"].isin(["done", "dropped"]))
             frame["closed_on"] = frame["closed_on"].where(~later)
         result[name] = frame.reset_index(drop=True)
     return result
+
+
+def _reopen(frame: pd.DataFrame, rows: pd.Series) -> None:
+    """Status 'open' where a closing time lay after as_of."""
+    if not rows.any():
+        return
+    if (
+        isinstance(frame["status"].dtype, pd.CategoricalDtype)
+        and "open" not in frame["status"].cat.categories
+    ):
+        frame["status"] = frame["status"].cat.add_categories(["open"])
+    frame.loc[rows, "status"] = "open"
 
 
 # ---- each record judged against its own target ---------------------------------------------
@@ -405,19 +417,20 @@ def _with_period(frame: pd.DataFrame, start: str, granularity: Granularity) -> p
 def _period_grid(
     keyed: dict[str, pd.DataFrame], config: Config, as_of: pd.Timestamp, granularity: Granularity
 ) -> pd.DataFrame:
-    last = period_of(as_of, granularity)
-    firsts = (
-        pd.concat([frame.groupby("client_id")["period"].min() for frame in keyed.values()])
-        if keyed
-        else None
-    )
-    first_by_client = (
-        firsts.groupby(level=0).min() if firsts is not None else pd.Series(dtype="Int64")
-    )
+    """Every client's periods from its first record to as_of. The period as_of falls in is
+    reported once it has begun: as_of at midnight on the 1st closes the month before."""
+    begun = period_of(as_of - pd.Timedelta(1, "ns"), granularity)
+    spans = [
+        frame.groupby("client_id", observed=True)["period"].agg(["min", "max"])
+        for frame in keyed.values()
+    ]
+    span = pd.concat(spans).groupby(level=0).agg({"min": "min", "max": "max"}) if spans else None
     pairs = []
-    for client in config.clients:
-        first = first_by_client.get(client.id, last)
-        first = last if pd.isna(first) else min(int(first), last)
+    for client in config.clients:  # one range per client: a few hundred at most
+        first, last = begun, begun
+        if span is not None and client.id in span.index:
+            first = min(int(span.at[client.id, "min"]), begun)
+            last = max(int(span.at[client.id, "max"]), begun)
         pairs += [(client.id, code) for code in range(first, last + 1)]
     index = pd.MultiIndex.from_tuples(pairs, names=["client_id", "period"])
     return pd.DataFrame(index=index)

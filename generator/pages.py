@@ -34,6 +34,14 @@ CHARTS = {
     "availability": "availability_heatmap",
     "actions": "action_status",
 }
+BREACH_LABELS = {
+    "attend": "Incident attendance",
+    "restore": "Incident restoration",
+    "acknowledge": "Complaint acknowledgement",
+    "resolve": "Complaint resolution",
+    "late": "Preventive job completed late",
+    "overdue": "Preventive job overdue",
+}
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 
@@ -94,9 +102,8 @@ class ClientView:
         start, _ = bounds([code], self.granularity, self.config.timezone)
         first = start.iloc[0]
         if self.granularity == "month":
-            return first.strftime("%B %Y")
-        last = first + pd.DateOffset(months=2)
-        return f"Q{(first.month - 1) // 3 + 1} {first.year} ({first.strftime('%B')} to {last.strftime('%B')})"
+            return first.strftime("%B\u00a0%Y")
+        return f"Q{(first.month - 1) // 3 + 1}\u00a0{first.year}"
 
     @cached_property
     def document(self) -> dict[str, Any]:
@@ -431,7 +438,11 @@ def client_pages(
     }
     for code in view.codes:
         pages[f"reports/{view.label(code)}.md"] = render(
-            "pages/report.md.j2", **context, code=code, breaches=breaches(figures, client, code)
+            "pages/report.md.j2",
+            **context,
+            code=code,
+            breaches=breaches(figures, client, code),
+            breach_labels=BREACH_LABELS,
         )
     pages["downloads/metrics.json"] = metrics_json(view.document)
     pages |= downloads(view)

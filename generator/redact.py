@@ -16,7 +16,12 @@ HKID = r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{6}\s?(?:\(\s?[0-9Aa]\s?\)|[0-9Aa])(?![A
 HK_PHONE = r"(?<![\d+])(?:(?:\+|00)?852[\s-]?)?[2-9]\d{3}[\s-]?\d{4}(?!\d)"
 # International: a + and country code, then 6-14 more digits in groups.
 INTERNATIONAL_PHONE = r"(?<![\d+])(?:\+|00)[1-9]\d{0,2}(?:[\s-]?\(?\d{1,4}\)?){2,5}(?!\d)"
-PLACEHOLDER = {"email": "[e-mail removed]", "phone": "[phone removed]", "hkid": "[ID removed]", "name": "[name removed]"}
+PLACEHOLDER = {
+    "email": "[e-mail removed]",
+    "phone": "[phone removed]",
+    "hkid": "[ID removed]",
+    "name": "[name removed]",
+}
 
 
 def redact_text(values: pd.Series, people: Iterable[str] = ()) -> pd.Series:

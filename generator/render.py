@@ -15,6 +15,7 @@ import pandas as pd
 from generator.markup import inline
 
 DASH = "–"
+NBSP = "\u00a0"
 
 
 def _missing(value: object) -> bool:
@@ -36,18 +37,21 @@ def number(value: object, decimals: int = 0) -> str:
 
 
 def minutes(value: object) -> str:
-    """SLA minutes for a reader: '45 min', '3 h 05 min', '2 d 4 h'."""
+    """SLA minutes for a reader: '45 min', '3 h 05 min', '9 h', '2 d 4 h' (no line breaks)."""
     if _missing(value):
         return DASH
     total = float(value)  # type: ignore[arg-type]
     sign, total = ("-" if total < 0 else ""), abs(total)
     if total < 60:
-        return f"{sign}{total:.0f} min"
-    hours, rest = divmod(round(total), 60)
-    if hours < 48:
-        return f"{sign}{hours} h {rest:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{sign}{days} d {hours} h"
+        text = f"{total:.0f} min"
+    else:
+        hours, rest = divmod(round(total), 60)
+        if hours >= 48:
+            days, hours = divmod(hours, 24)
+            text = f"{days} d {hours} h" if hours else f"{days} d"
+        else:
+            text = f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+    return sign + text.replace(" ", NBSP)
 
 
 def timestamp(value: object) -> str:

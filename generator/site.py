@@ -90,17 +90,25 @@ def write_docs(pages: dict[str, str], handwritten: list[HandWritten], docs_dir: 
 
 def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
     generated = {path for item in NAV for path in item.values()}
-    extra = [{page.title: page.path} for page in handwritten if page.path.endswith(".md") and page.path not in generated]
+    extra = [
+        {page.title: page.path}
+        for page in handwritten
+        if page.path.endswith(".md") and page.path not in generated
+    ]
     minutes = [item for item in extra if "minutes" in next(iter(item.values()))]
     other = [item for item in extra if item not in minutes]
     nav: list[dict[str, object]] = list(NAV)
-    if minutes:
-        nav.insert(7, {"Meeting minutes": minutes})
+    if minutes:  # newest first, in a group of their own
+        nav.insert(7, {"Meeting minutes": minutes[::-1]})
     return nav + other
 
 
 def build_client_site(
-    inputs: Inputs, figures: Figures, client_id: str, records: dict[str, pd.DataFrame], site_dir: Path
+    inputs: Inputs,
+    figures: Figures,
+    client_id: str,
+    records: dict[str, pd.DataFrame],
+    site_dir: Path,
 ) -> None:
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
@@ -115,7 +123,9 @@ def build_client_site(
             site_name=client.name,
             site_url=site_url(inputs, client_id),
             nav=navigation(handwritten),
-            copyright=html.escape(f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."),
+            copyright=html.escape(
+                f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
+            ),
             hooks=[],  # the hook regenerates pages for `mkdocs serve`; here they are written
             watch=[],
         )

@@ -38,6 +38,9 @@ class CheckedTable:
     quarantine: Quarantine
 
 
+STATUSES = ("used", "superseded", "quarantined")
+
+
 def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     """Parse the string columns into types, check every rule, quarantine and supersede."""
     table, frame = raw.table, raw.frame
@@ -65,21 +68,28 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
             pd.DataFrame([broken.as_dict()]).rename(columns={"file": FILE, "line": LINE})
         )
 
-    problem_frame = pd.concat(problems, ignore_index=True).sort_values([FILE, LINE], kind="stable")
-    quarantined = (
-        frame.index.isin(problem_frame["row"].dropna())
-        if len(problem_frame)
-        else np.zeros(len(frame), bool)
+    found = [_NO_PROBLEMS, *(problem for problem in problems if problem is not _NO_PROBLEMS)]
+    problem_frame = pd.concat(found, ignore_index=True).sort_values([FILE, LINE], kind="stable")
+    quarantined = np.zeros(len(frame), dtype=bool)
+    quarantined[problem_frame["row"].dropna().to_numpy(dtype=np.int64)] = True
+    # Files are in name order and rows in file order: the last valid row of an id wins.
+    superseded = np.zeros(len(frame), dtype=bool)
+    if not ids_unique:
+        ids = frame[table.id_column]
+        superseded[~quarantined] = ids[~quarantined].duplicated(keep="last").to_numpy()
+    codes = np.zeros(len(frame), dtype=np.int8)
+    codes[quarantined] = STATUSES.index("quarantined")
+    codes[superseded] = STATUSES.index("superseded")
+    status = pd.Series(
+        pd.Categorical.from_codes(
+            codes, dtype=pd.CategoricalDtype(pd.Index(STATUSES, dtype="str"))
+        ),
+        index=frame.index,
     )
     used = pd.DataFrame(typed)
     used[FILE], used[LINE] = frame[FILE], frame[LINE]
-    valid = used[~quarantined]
-    # Files are in name order and rows in file order: the last valid row of an id wins.
-    superseded = [] if ids_unique else valid.index[valid.duplicated(table.id_column, keep="last")]
-    status = pd.Series("used", index=frame.index)
-    status[quarantined] = "quarantined"
-    status[superseded] = "superseded"
-    used = used[status == "used"].reset_index(drop=True)
+    if codes.any():
+        used = _without_unused_categories(used[codes == 0].reset_index(drop=True))
     return CheckedTable(
         table=table,
         used=used,
@@ -88,10 +98,35 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     )
 
 
+def _without_unused_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories only of the rows kept, as `astype("category")` of those rows would give."""
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    for column in categorical:
+        frame[column] = frame[column].cat.remove_unused_categories()
+    return frame
+
+
 def _unique(ids: pd.Series) -> bool:
-    """Whether no id repeats: one hash pass in Arrow spares the duplicate checks."""
+    """Whether no id repeats. Exports are mostly in id order, and strictly increasing ids are
+    distinct: one vectorised comparison; otherwise one hash pass in Arrow."""
     values = _arrow(ids)
-    return pc.count_distinct(values).as_py() == len(values) - values.null_count
+    if values.null_count:
+        values = values.drop_null()
+    if _strictly_increasing(values):
+        return True
+    return pc.count_distinct(values).as_py() == len(values)
+
+
+def _strictly_increasing(values: pa.ChunkedArray | pa.Array) -> bool:
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    previous = None
+    for chunk in (chunk for chunk in chunks if len(chunk)):
+        if previous is not None and not pc.greater(chunk[0], previous).as_py():
+            return False
+        if len(chunk) > 1 and not pc.all(pc.greater(chunk[1:], chunk[:-1])).as_py():
+            return False
+        previous = chunk[-1]
+    return True
 
 
 def _arrow(text: pd.Series) -> pa.ChunkedArray | pa.Array:
@@ -102,11 +137,14 @@ def _arrow(text: pd.Series) -> pa.ChunkedArray | pa.Array:
     )
 
 
+_NO_PROBLEMS = pd.DataFrame(columns=["row", FILE, LINE, "column", "message", "value"])
+
+
 def _problems(
     frame: pd.DataFrame, bad: pd.Series | np.ndarray, column: str, message: str
 ) -> pd.DataFrame:
     if not bad.any():
-        return pd.DataFrame(columns=["row", FILE, LINE, "column", "message", "value"])
+        return _NO_PROBLEMS
     rows = frame.loc[bad, [FILE, LINE, column]] if column in frame else frame.loc[bad, [FILE, LINE]]
     return pd.DataFrame(
         {
@@ -139,16 +177,10 @@ def _parse_column(
         hint = f"expected a date as {date_format}" if date_format else DATE_HINT
         return values, given & values.isna(), f"not a valid date: {hint}"
     if column.kind == "boolean":
-        lowered = text.str.lower()
-        values = pd.Series(pd.NA, index=text.index, dtype="boolean")
-        values[lowered.isin(BOOLEAN_TRUE)] = True
-        values[lowered.isin(BOOLEAN_FALSE)] = False
+        values = _booleans(text)
         return values, given & values.isna(), "expected true or false"
     if column.kind == "number":
-        try:
-            values = pd.Series(pc.cast(_arrow(text), pa.float64()).to_pandas(), index=text.index)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            values = pd.to_numeric(text, errors="coerce").astype("float64")
+        values = _numbers(text)
         bad = given & values.isna()
         if column.minimum is not None and column.maximum is not None:
             message = f"expected a number from {column.minimum:g} to {column.maximum:g}"
@@ -165,13 +197,111 @@ def _parse_column(
             message = message.replace("a number", "a whole number")
         return values, bad, message
     if column.kind == "category":
-        values = text.str.lower()
+        values = _lower(text)
         return (
             values,
             given & ~values.isin(column.allowed),
             "expected one of " + ", ".join(column.allowed),
         )
     return text, pd.Series(False, index=text.index), ""
+
+
+def _lower(text: pd.Series) -> pd.Series:
+    if not isinstance(text.dtype, pd.CategoricalDtype):
+        return text.str.lower()
+    # Lower the few categories, not the rows; values that differ only in case merge.
+    lowered = text.cat.categories.str.lower()
+    categories = sorted(set(lowered))
+    position = {category: index for index, category in enumerate(categories)}
+    remap = np.array([position[value] for value in lowered] + [-1], dtype=np.int64)
+    codes = remap[text.cat.codes.to_numpy()]  # code -1 (missing) takes the last slot
+    dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+    return pd.Series(
+        pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=text.index
+    )
+
+
+def _booleans(text: pd.Series) -> pd.Series:
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        # One answer per category (1 true, 0 false, -1 neither), then one lookup per row.
+        lowered = text.cat.categories.str.lower()
+        answers = np.where(
+            lowered.isin(BOOLEAN_TRUE), 1, np.where(lowered.isin(BOOLEAN_FALSE), 0, -1)
+        )
+        answer = np.append(answers, -1).astype(np.int8)[text.cat.codes.to_numpy()]
+        return pd.Series(pd.arrays.BooleanArray(answer == 1, answer == -1), index=text.index)
+    lowered = text.str.lower()
+    values = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    values[lowered.isin(BOOLEAN_TRUE)] = True
+    values[lowered.isin(BOOLEAN_FALSE)] = False
+    return values
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """Arrow parses the numbers; the few values it refuses get pandas' more lenient reading."""
+    parsed = _cast_or_locate(_arrow(text), pa.float64())
+    if parsed is None:
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+    numbers, refused = parsed
+    values = pd.Series(numbers.to_pandas(), index=text.index).astype("float64")
+    if len(refused):
+        values.iloc[refused] = pd.to_numeric(text.iloc[refused], errors="coerce").astype("float64")
+    return values
+
+
+# When Arrow refuses more values than this, the whole column takes the slower lenient path.
+MAX_REFUSED = 1000
+_SPLIT = 16
+
+
+def _cast_or_locate(
+    values: pa.ChunkedArray | pa.Array, *targets: pa.DataType
+) -> tuple[pa.ChunkedArray, np.ndarray] | None:
+    """Cast the column; if Arrow refuses some values, find them by casting ever smaller parts
+    (a few bad values cost a few extra passes) and return the cast with those values missing
+    and their positions. None if the cast is not possible or too many values are refused.
+    Several targets: cast to each in turn (a value is refused if any step refuses it)."""
+
+    def cast(part: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+        for target in targets:
+            part = pc.cast(part, target)
+        return part
+
+    target = targets[-1]
+    try:
+        whole = cast(values)
+        if not isinstance(whole, pa.ChunkedArray):
+            whole = pa.chunked_array([whole], type=target)
+        return whole, np.zeros(0, dtype=np.int64)
+    except pa.ArrowNotImplementedError:
+        return None
+    except pa.ArrowInvalid:
+        pass
+    pieces: list[pa.Array | pa.ChunkedArray] = []
+    refused: list[int] = []
+    pending = [(0, len(values))]  # depth first, in order: the pieces come out in row order
+    while pending:
+        start, stop = pending.pop()
+        part = values.slice(start, stop - start)
+        try:
+            pieces.append(cast(part))
+            continue
+        except pa.ArrowInvalid:
+            pass
+        if stop - start == 1:
+            refused.append(start)
+            if len(refused) > MAX_REFUSED:
+                return None
+            pieces.append(pa.nulls(1, target))
+            continue
+        step = -(-(stop - start) // _SPLIT)
+        pending += [(low, min(low + step, stop)) for low in range(start, stop, step)][::-1]
+    arrays = [
+        array
+        for piece in pieces
+        for array in (piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece])
+    ]
+    return pa.chunked_array(arrays, type=target), np.array(refused, dtype=np.int64)
 
 
 def _date_part(datetime_format: str | None) -> str | None:
@@ -192,12 +322,36 @@ def parse_timestamps(
         parsed = pc.strptime(_arrow(text), format=datetime_format, unit="ns", error_is_null=True)
         naive = pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[ns]")
         return _localize(naive, timezone)
-    try:
-        # Fast path: every value is a naive ISO 8601 timestamp.
-        naive = pd.Series(pc.cast(_arrow(text), pa.timestamp("ns")).to_pandas(), index=text.index)
-        return _localize(naive.astype("datetime64[ns]"), timezone)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
+    # Fast path: Arrow reads naive ISO 8601 timestamps; the values it refuses (offsets, other
+    # ISO forms, mistakes) get pandas' reading, which agrees wherever Arrow accepts a value.
+    cast = _cast_or_locate(_arrow(text), pa.timestamp("ns"))
+    if cast is None:
+        return _lenient_timestamps(text, timezone)
+    parsed, refused = cast
+    result = _localized(parsed, text.index, timezone)
+    if len(refused):
+        result.iloc[refused] = _lenient_timestamps(text.iloc[refused], timezone)
+    return result
+
+
+def _localized(parsed: pa.ChunkedArray, index: pd.Index, timezone: str) -> pd.Series:
+    """Arrow's naive timestamps placed in `timezone`, as a pandas series."""
+    offset = _fixed_offset(parsed, timezone)
+    if offset is not None:  # no change of offset near the data: one subtraction does
+        try:
+            utc = pc.subtract_checked(parsed, pa.scalar(offset, pa.duration("ns")))
+        except pa.ArrowInvalid:  # beyond the range of nanosecond timestamps
+            pass
+        else:
+            aware = utc.cast(pa.timestamp("ns", tz=timezone))  # the same instants, labelled
+            if aware.null_count:  # NaT is the smallest int64: pandas then takes the data as is
+                aware = aware.fill_null(pa.scalar(NAT, type=aware.type))
+            return pd.Series(aware.to_pandas(), index=index).astype(f"datetime64[ns, {timezone}]")
+    naive = pd.Series(parsed.to_pandas(), index=index).astype("datetime64[ns]")
+    return _localize(naive, timezone)
+
+
+def _lenient_timestamps(text: pd.Series, timezone: str) -> pd.Series:
     with_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
     result = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns, {timezone}]")
     if with_offset.any():
@@ -219,30 +373,66 @@ def _localize(naive: pd.Series, timezone: str) -> pd.Series:
     )
 
 
+MAX_OFFSET_CHECK = 366 * 30 * 86_400 * 10**9  # nanoseconds: a check of at most 263,000 hours
+_HOUR = 3_600 * 10**9
+NAT = np.iinfo(np.int64).min  # how numpy and pandas store NaT
+_DAY = 24 * _HOUR
+
+
+def _fixed_offset(naive: pa.ChunkedArray, timezone: str) -> int | None:
+    """The zone's UTC offset (ns) if it is the same at every hour from the earliest to the
+    latest value, and an hour beyond each: then no local time in between is skipped or
+    repeated, and placing the values is one subtraction. None when it changes (or the span
+    is too long to check)."""
+    bounds = pc.min_max(naive.cast(pa.int64()))
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None:
+        return 0
+    if high - low > MAX_OFFSET_CHECK:
+        return None
+    first, last = (low // _HOUR - 1) * _HOUR, (-(-high // _HOUR) + 1) * _HOUR
+    if first <= pd.Timestamp.min.value + _DAY or last >= pd.Timestamp.max.value - _DAY:
+        return None  # near the ends of the range, where offsets can overflow
+    hours = pd.DatetimeIndex(np.arange(first, last + 1, _HOUR).view("datetime64[ns]"))
+    local = hours.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    if local.hasnans:
+        return None
+    offsets = hours.asi8 - local.asi8
+    if (offsets != offsets[0]).any():
+        return None
+    return int(offsets[0])
+
+
 def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
     """Strings to dates (naive midnight); an ISO timestamp at midnight is a date too."""
     arrow = _arrow(text)
     if date_format:
         parsed = pc.strptime(arrow, format=date_format, unit="ns", error_is_null=True)
         return pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[ns]")
-    try:
-        parsed = pc.cast(pc.cast(arrow, pa.date32()), pa.timestamp("ns"))
-        return pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[ns]")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        timestamps = pd.to_datetime(text, format="ISO8601", errors="coerce").astype(
-            "datetime64[ns]"
-        )
-        return timestamps.where(timestamps == timestamps.dt.normalize())
+    cast = _cast_or_locate(arrow, pa.date32(), pa.timestamp("ns"))
+    if cast is None:
+        return _lenient_dates(text)
+    parsed, refused = cast
+    result = pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[ns]")
+    if len(refused):
+        result.iloc[refused] = _lenient_dates(text.iloc[refused])
+    return result
+
+
+def _lenient_dates(text: pd.Series) -> pd.Series:
+    timestamps = pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    return timestamps.where(timestamps == timestamps.dt.normalize())
 
 
 def _reference_problems(frame: pd.DataFrame, table: Table, config: Config) -> list[pd.DataFrame]:
     """client_id, site_id, system and priority must be the client's own, as in clients.yml."""
-    clients = frame["client_id"]
-    known_client = _known(frame, ["client_id"], {(c.id,) for c in config.clients})
+    known = _Known(frame)
+    given = {name: frame[name].notna().to_numpy() for name in known.columns}
+    known_client = known(["client_id"], {(c.id,) for c in config.clients})
     found = [
         _problems(
             frame,
-            clients.notna() & ~known_client,
+            given["client_id"] & ~known_client,
             "client_id",
             "unknown client: not in clients.yml",
         )
@@ -250,47 +440,73 @@ def _reference_problems(frame: pd.DataFrame, table: Table, config: Config) -> li
     names = set(table.column_names)
     if "site_id" in names:
         sites = {(c.id, s.id) for c in config.clients for s in c.sites}
-        bad_site = (
-            known_client
-            & frame["site_id"].notna()
-            & ~_known(frame, ["client_id", "site_id"], sites)
-        )
+        bad_site = known_client & given["site_id"] & ~known(["client_id", "site_id"], sites)
         found.append(
             _problems(frame, bad_site, "site_id", "not one of this client's sites in clients.yml")
         )
         if "system" in names:
             systems = {(c.id, s.id, y) for c in config.clients for s in c.sites for y in s.systems}
-            known_system = _known(frame, ["client_id", "site_id", "system"], systems)
-            bad_system = known_client & ~bad_site & frame["system"].notna() & ~known_system
+            known_system = known(["client_id", "site_id", "system"], systems)
+            bad_system = known_client & ~bad_site & given["system"] & ~known_system
             found.append(
                 _problems(frame, bad_system, "system", "not a system of this site in clients.yml")
             )
     if "priority" in names:
         priorities = {(c.id, p) for c in config.clients for p in c.sla.incidents}
-        known_priority = _known(frame, ["client_id", "priority"], priorities)
-        bad_priority = known_client & frame["priority"].notna() & ~known_priority
+        known_priority = known(["client_id", "priority"], priorities)
+        bad_priority = known_client & given["priority"] & ~known_priority
         found.append(
             _problems(frame, bad_priority, "priority", "not a priority of this client's SLA")
         )
     return found
 
 
-def _known(frame: pd.DataFrame, columns: list[str], allowed: set[tuple[str, ...]]) -> np.ndarray:
-    """Whether each row's values of `columns` form one of the `allowed` combinations.
+class _Known:
+    """Whether each row's values of some columns form one of the allowed combinations.
 
-    Each column is factorised once; the few distinct combinations are looked up in a small
-    boolean array indexed by the codes, so the check stays vectorised over the rows."""
-    codes, positions = [], []
-    for column in columns:
-        column_codes, uniques = pd.factorize(frame[column])
-        codes.append(column_codes)
-        positions.append({value: index for index, value in enumerate(uniques)})
-    lookup = np.zeros([len(p) + 1 for p in positions], dtype=bool)  # the extra slot is "missing"
-    for combination in allowed:
-        index = tuple(p.get(value, -1) for p, value in zip(positions, combination, strict=True))
-        if -1 not in index:
-            lookup[index] = True
-    return lookup[tuple(codes)]
+    Each column is factorised once (the few-valued ones come factorised from the parser, as
+    categoricals); code 0 is "missing". A combination of columns is one flat position per row
+    in a small boolean array of the allowed combinations, so the check stays vectorised."""
+
+    columns = ("client_id", "site_id", "system", "priority")
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
+        self.flat: dict[tuple[str, ...], np.ndarray] = {}
+
+    def _column(self, column: str) -> tuple[np.ndarray, dict[str, int]]:
+        if column not in self.codes:
+            values = self.frame[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+            else:
+                codes, uniques = pd.factorize(values)
+            shifted = np.add(codes, 1, dtype=np.int64 if len(uniques) > 2**30 else np.int32)
+            self.codes[column] = shifted, {value: i + 1 for i, value in enumerate(uniques)}
+        return self.codes[column]
+
+    def _positions(self, columns: tuple[str, ...], sizes: list[int]) -> np.ndarray:
+        if columns not in self.flat:
+            codes = self._column(columns[-1])[0]
+            if len(columns) == 1:
+                self.flat[columns] = codes
+            else:
+                before = self._positions(columns[:-1], sizes[:-1])
+                if np.prod(sizes, dtype=np.float64) >= np.iinfo(np.int32).max:
+                    before = before.astype(np.int64)
+                self.flat[columns] = before * sizes[-1] + codes
+        return self.flat[columns]
+
+    def __call__(self, columns: list[str], allowed: set[tuple[str, ...]]) -> np.ndarray:
+        positions = [self._column(column)[1] for column in columns]
+        sizes = [len(p) + 1 for p in positions]
+        lookup = np.zeros(sizes, dtype=bool)
+        for combination in allowed:
+            index = tuple(p.get(value, 0) for p, value in zip(positions, combination, strict=True))
+            if 0 not in index:
+                lookup[index] = True
+        return lookup.ravel().take(self._positions(tuple(columns), sizes))
 
 
 def _order_problems(

@@ -104,7 +104,7 @@ def test_clients_yml_follows_the_contract(clean) -> None:
     assert list(doc) == ["provider", "timezone", "as_of", "calendars", "clients"]
     assert set(doc["provider"]) == {"name", "email", "phone"}
     assert doc["timezone"] == "Asia/Hong_Kong"
-    assert doc["as_of"] is None
+    assert doc["as_of"] == datetime(2026, 11, 1, 0, 0)  # the end of the data window
     business = doc["calendars"]["business"]
     assert business["hours"] == {
         **{d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")},
