@@ -7,6 +7,7 @@ loaded from another host.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -117,10 +118,8 @@ def _readable(path: Path) -> str:
     text = path.read_bytes().decode("utf-8", errors="replace")
     unescaped = html.unescape(text)
     if path.suffix.lower() == ".json":
-        try:
+        with contextlib.suppress(ValueError):
             unescaped = json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
     return text + "\n" + unescaped
 
 

@@ -19,8 +19,8 @@ from generator.config import Config
 from generator.errors import InputError, Problem
 from generator.inputs import Inputs, read_inputs
 from generator.metrics import compute_figures
-from generator.quality import write_report
 from generator.pages import split_by_client
+from generator.quality import write_report
 from generator.site import build_client_site, write_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2

@@ -462,7 +462,6 @@ def _rates(
 
 
 def _incident_figures(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
-    keys = [incidents["client_id"], incidents["period"]]
     priorities = sorted({p for client in config.clients for p in client.sla.incidents})
     by_priority = _count_by(incidents, "priority", priorities)
     result = pd.DataFrame({"incidents.reported": incidents.groupby(["client_id", "period"]).size()})

@@ -290,9 +290,9 @@ class ClientView:
     def _response_times_data(self) -> tuple[pd.DataFrame, str]:
         records = self._recent_records("incidents")
         rows = []
-        for measure, status, minutes, target in (
-            ("Attend", "attend_status", "attend_minutes", "attend_target"),
-            ("Restore", "restore_status", "restore_minutes", "restore_target"),
+        for measure, status, minutes in (
+            ("Attend", "attend_status", "attend_minutes"),
+            ("Restore", "restore_status", "restore_minutes"),
         ):
             timed = (
                 records[records[status].isin(["met", "breached"]) & records[minutes].notna()]
