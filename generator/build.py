@@ -16,7 +16,7 @@ import pandas as pd
 
 from generator.audit import audit_sites
 from generator.config import Config
-from generator.errors import InputError, Problem
+from generator.errors import UsageError
 from generator.inputs import Inputs, read_inputs
 from generator.metrics import compute_figures
 from generator.pages import split_by_client
@@ -104,14 +104,7 @@ def _select_clients(config: Config, wanted: list[str] | None) -> list[str]:
         return known
     unknown = [client_id for client_id in wanted if client_id not in known]
     if unknown:
-        raise InputError(
-            [
-                Problem(
-                    file="--client", message=f"unknown client {c!r} (known: {', '.join(known)})"
-                )
-                for c in unknown
-            ]
-        )
+        raise UsageError(f"--client: unknown client {unknown[0]!r} (known: {', '.join(known)})")
     return [client_id for client_id in known if client_id in wanted]
 
 
@@ -122,14 +115,8 @@ def as_of_instant(inputs: Inputs, as_of: str | None) -> pd.Timestamp:
         try:
             instant = pd.Timestamp(datetime.fromisoformat(as_of))
         except ValueError:
-            raise InputError(
-                [
-                    Problem(
-                        file="--as-of",
-                        message="expected an ISO 8601 timestamp such as 2026-10-31T23:59",
-                        value=as_of,
-                    )
-                ]
+            raise UsageError(
+                f"--as-of: expected an ISO 8601 timestamp such as 2026-10-31T23:59, got {as_of!r}"
             ) from None
     elif inputs.config.as_of is not None:
         instant = pd.Timestamp(inputs.config.as_of)

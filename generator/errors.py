@@ -30,3 +30,7 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+
+
+class UsageError(Exception):
+    """The command was asked for something that cannot be: exit 2."""

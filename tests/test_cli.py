@@ -1,0 +1,154 @@
+"""The command line as an operator meets it: exit codes, messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import INCIDENTS, REPO, write
+
+
+def svcsite(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_check_a_clean_portfolio(portfolio: Path) -> None:
+    result = svcsite("check", "--data", str(portfolio))
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"{portfolio}/incidents.csv: 3 rows in, 3 used, 0 superseded, 0 quarantined (utf-8)"
+        in result.stdout
+    )
+    assert "complaints: no records supplied" in result.stdout
+
+
+def test_a_missing_required_column_names_file_and_column_without_traceback(demo_copy: Path) -> None:
+    text = (demo_copy / "incidents.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    columns = header.split(",")
+    position = columns.index("priority")
+    rows = [
+        ",".join(c for i, c in enumerate(line.split(",")) if i != position)
+        for line in rest.splitlines()[:5]
+    ]
+    write(
+        demo_copy / "incidents.csv",
+        ",".join(c for c in columns if c != "priority") + "\n" + "\n".join(rows) + "\n",
+    )
+    result = svcsite("check", "--data", str(demo_copy))
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == f"error: {demo_copy}/incidents.csv:1: priority: required column is missing\n"
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_quarantined_rows_are_reported_and_strict_fails(portfolio: Path) -> None:
+    write(portfolio / "incidents.csv", INCIDENTS.replace(",P3,", ",P7,"))
+    result = svcsite("check", "--data", str(portfolio))
+    assert result.returncode == 0
+    assert (
+        f"quarantined: {portfolio}/incidents.csv:3: priority: not a priority of this client's SLA ('P7')"
+        in result.stderr
+    )
+    strict = svcsite("check", "--data", str(portfolio), "--strict")
+    assert strict.returncode == 1
+    assert "--strict: 1 row(s) quarantined" in strict.stderr
+
+
+def test_strict_build_writes_nothing(portfolio: Path, tmp_path: Path) -> None:
+    write(portfolio / "incidents.csv", INCIDENTS.replace(",P3,", ",P7,"))
+    out = tmp_path / "site"
+    result = svcsite("build", "--data", str(portfolio), "--out", str(out), "--strict")
+    assert result.returncode == 1
+    assert not out.exists()
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_config_error_is_one_line_with_its_key_path(portfolio: Path) -> None:
+    text = (
+        (portfolio / "clients.yml")
+        .read_text()
+        .replace("calendar: business}", "calendar: office}", 1)
+    )
+    write(portfolio / "clients.yml", text)
+    result = svcsite("check", "--data", str(portfolio))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"error: {portfolio}/clients.yml: clients[0].sla.incidents.P3.calendar: "
+        "calendar 'office' is not defined (defined: 24x7, business)"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_exits_2(portfolio: Path) -> None:
+    assert svcsite("build", "--jobs", "many").returncode == 2
+    assert svcsite("frobnicate").returncode == 2
+    unknown = svcsite(
+        "build",
+        "--data",
+        str(portfolio),
+        "--out",
+        str(portfolio.parent / "site"),
+        "--client",
+        "acme",
+    )
+    assert unknown.returncode == 2
+    assert "unknown client 'acme'" in unknown.stderr
+    as_of = svcsite(
+        "build",
+        "--data",
+        str(portfolio),
+        "--out",
+        str(portfolio.parent / "site"),
+        "--as-of",
+        "yesterday",
+    )
+    assert as_of.returncode == 2
+    assert "--as-of" in as_of.stderr
+
+
+def test_build_writes_sites_report_and_metrics(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = svcsite(
+        "build", "--data", str(portfolio), "--out", str(out), "--as-of", "2026-10-31T23:59"
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "harbour-tower: built, readable by anyone who has its address (no password_env)"
+        in result.stdout
+    )
+    for client in ("harbour-tower", "kowloon-school"):
+        assert (out / client / "index.html").is_file()
+    quality = json.loads((tmp_path / "build" / "data-quality.json").read_text())
+    assert quality["files"][0]["received"] == 3
+    metrics = json.loads((out / "harbour-tower" / "downloads" / "metrics.json").read_text())
+    assert metrics["as_of"] == "2026-10-31T23:59:00+08:00"
+    assert [p["period"] for p in metrics["periods"]] == ["2026-10"]
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert svcsite("build", "--data", str(portfolio), "--out", str(out)).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (portfolio / "incidents.csv").unlink()
+    assert svcsite("build", "--data", str(portfolio), "--out", str(out)).returncode == 1
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_demo_writes_a_portfolio_that_checks(tmp_path: Path) -> None:
+    result = svcsite(
+        "demo", "--out", str(tmp_path / "data"), "--clients", "2", "--months", "3", "--seed", "3"
+    )
+    assert result.returncode == 0, result.stderr
+    assert svcsite("check", "--data", str(tmp_path / "data")).returncode == 0
