@@ -1,0 +1,118 @@
+"""Pages: every template renders for any client, every figure is documented, and the
+scorecard is metrics.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import markdown
+import pandas as pd
+import pytest
+
+from conftest import CLIENTS_YML, INCIDENTS, write
+from generator.definitions import METRICS
+from generator.inputs import read_inputs
+from generator.metrics import compute_figures
+from generator.pages import client_pages, split_by_client
+from generator.report import SHAPE
+
+AS_OF = pd.Timestamp("2026-10-31 23:59", tz="Asia/Hong_Kong")
+
+
+def pages_for(data: Path, client_id: str, as_of: pd.Timestamp = AS_OF) -> dict[str, str]:
+    inputs = read_inputs(data)
+    figures = compute_figures(inputs.config, inputs.tables, as_of)
+    records = split_by_client(figures).get(client_id, {})
+    return client_pages(inputs, figures, inputs.config.client(client_id), records)
+
+
+def html(page: str) -> str:
+    body = page.split("---\n", 2)[-1]
+    return markdown.markdown(body, extensions=["tables", "md_in_html", "admonition", "attr_list"])
+
+
+def test_every_page_renders_for_a_client_with_no_records_at_all(portfolio: Path) -> None:
+    write(
+        portfolio / "clients.yml",
+        CLIENTS_YML
+        + (
+            "  - id: empty-estate\n    name: Empty Estate\n    sites:\n      - {id: E1, name: Block E, systems: [cctv]}\n"
+            "    sla:\n      incidents:\n        P1: {attend: 2h, restore: 8h, calendar: 24x7}\n      incident_target_pct: 95\n"
+        ),
+    )
+    pages = pages_for(portfolio, "empty-estate")
+    assert {
+        "index.md",
+        "incidents.md",
+        "maintenance.md",
+        "complaints.md",
+        "availability.md",
+        "actions.md",
+        "agreement.md",
+        "downloads.md",
+        "reports/index.md",
+        "reports/2026-10.md",
+        "downloads/metrics.json",
+        "downloads/incidents.csv",
+    } <= set(pages)
+    assert "No incidents were reported in this period." in pages["reports/2026-10.md"]
+    assert "No records to chart yet" in pages["incidents.md"]
+    assert "No maintenance records supplied" in pages["maintenance.md"]
+    assert "0 complaints" not in pages["complaints.md"]
+    assert pages["downloads/incidents.csv"].splitlines() == [
+        "incident_id,client_id,site_id,system,priority,reported_at,attended_at,resolved_at,"
+        "paused_minutes,pause_reason,outage,cause,summary"
+    ]
+    document = json.loads(pages["downloads/metrics.json"])
+    assert document["periods"][0]["incidents"]["reported"] == 0
+    assert document["periods"][0]["incidents"]["attend"]["compliance_pct"] is None
+    assert (
+        document["periods"][0]["complaints"]["received"] is None
+    )  # not supplied, never "0 complaints"
+
+
+def test_every_figure_is_on_the_methodology_page_and_in_metrics_json(portfolio: Path) -> None:
+    pages = pages_for(portfolio, "harbour-tower")
+    period = json.loads(pages["downloads/metrics.json"])["periods"][0]
+    for metric in METRICS:
+        assert metric.title in pages["agreement.md"], metric.id
+        value = period
+        for key in metric.path.split("."):
+            value = value[key]  # every declared figure has its place in metrics.json
+    declared = {metric.path.split(".")[0] for metric in METRICS}
+    assert declared == set(SHAPE)
+
+
+def test_the_scorecard_shows_the_figures_of_metrics_json(portfolio: Path) -> None:
+    pages = pages_for(portfolio, "harbour-tower")
+    period = json.loads(pages["downloads/metrics.json"])["periods"][-1]
+    overview = html(pages["index.md"])
+    assert f"<strong>{period['incidents']['attend']['compliance_pct']:.1f}%</strong>" in overview
+    assert f"<strong>{period['availability']['overall_pct']:.2f}%</strong>" in overview
+
+
+def test_csv_text_is_shown_as_text_never_markup(portfolio: Path) -> None:
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://evil/x.png) {{ 7*7 }} | **bold** <img src=x onerror=alert(1)>"
+    write(portfolio / "incidents.csv", INCIDENTS.replace("Camera 3 offline", f'"{hostile}"'))
+    pages = pages_for(portfolio, "harbour-tower")
+    rendered = html(pages["reports/2026-10.md"])
+    assert "<script" not in rendered
+    assert "<img" not in rendered
+    assert 'href="javascript' not in rendered
+    assert "49" not in rendered.split("Summary")[-1].split("</table>")[0]
+    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;" in pages["reports/2026-10.md"]
+    cells = [unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", rendered)]
+    assert " ".join(hostile.split()) in cells  # the reader sees exactly what was typed
+
+
+@pytest.mark.parametrize("person", ["Chan Tai Man", "chan tai man"])
+def test_personal_data_never_reaches_pages_or_downloads(portfolio: Path, person: str) -> None:
+    summary = f"Called {person} on 9123 4567 and +852 2345-6789, mail tm.chan@example.com, HKID A123456(7)"
+    write(portfolio / "incidents.csv", INCIDENTS.replace("Camera 3 offline", f'"{summary}"'))
+    pages = pages_for(portfolio, "harbour-tower")
+    for path, text in pages.items():
+        for secret in (person, "9123 4567", "2345-6789", "tm.chan@example.com", "A123456", "Lee"):
+            assert secret not in text, (path, secret)
