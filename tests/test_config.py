@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CLIENTS_YML, write
 
+from conftest import CLIENTS_YML, write
 from generator.config import load_config, system_name
 from generator.errors import InputError
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CLIENTS_YML, INCIDENTS, INCIDENTS_HEADER, write
 
+from conftest import CLIENTS_YML, INCIDENTS, INCIDENTS_HEADER, write
 from generator.errors import InputError
 from generator.inputs import read_inputs
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import write
 
+from conftest import write
 from generator.inputs import read_inputs
 from generator.metrics import compute_figures
 from generator.report import client_metrics, metrics_json
