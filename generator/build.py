@@ -21,7 +21,7 @@ from generator.inputs import Inputs, read_inputs
 from generator.metrics import compute_figures
 from generator.pages import split_by_client
 from generator.quality import write_report
-from generator.site import build_client_site, write_root
+from generator.site import ClientBuildError, build_client_site, write_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -61,26 +61,32 @@ def build(
     try:
         records = split_by_client(figures)
         write_root(staging)
+        built, failed = [], []
         for client_id in selected:
-            build_client_site(
-                inputs, figures, client_id, records.get(client_id, {}), staging / client_id
-            )
+            try:
+                build_client_site(
+                    inputs, figures, client_id, records.get(client_id, {}), staging / client_id
+                )
+                built.append(client_id)
+            except ClientBuildError as error:
+                print(f"error: {error}; its previous site is left as it was", file=sys.stderr)
+                failed.append(client_id)
         findings = audit_sites(staging, inputs.config)
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)
         if findings:
             print(f"build failed: the audit found {len(findings)} problem(s)", file=sys.stderr)
             return EXIT_INVALID
-        _swap_in(staging, out_dir, selected)
+        _swap_in(staging, out_dir, built)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for client_id in selected:
+    for client_id in built:
         client = inputs.config.client(client_id)
         if client.password_env is None:
             print(f"{client_id}: built, readable by anyone who has its address (no password_env)")
         else:
             print(f"{client_id}: built, protected by the password in ${client.password_env}")
-    return EXIT_OK
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def _print_quality(inputs: Inputs) -> None:

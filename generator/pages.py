@@ -7,9 +7,11 @@ Jinja2 templates in `templates/pages/` hold the prose and the layout.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -433,7 +435,6 @@ def client_pages(
         "agreement.md": render(
             "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         ),
-        "downloads.md": render("pages/downloads.md.j2", **context),
         "reports/index.md": render("pages/reports.md.j2", **context),
     }
     for code in view.codes:
@@ -444,9 +445,16 @@ def client_pages(
             breaches=breaches(figures, client, code),
             breach_labels=BREACH_LABELS,
         )
-    pages["downloads/metrics.json"] = metrics_json(view.document)
-    pages |= downloads(view)
-    return pages
+    files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
+    # A password covers pages only: a protected client's files travel inside its page.
+    protected = client.password_env is not None
+    embedded = {
+        Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
+    }
+    pages["downloads.md"] = render(
+        "pages/downloads.md.j2", **context, protected=protected, embedded=embedded
+    )
+    return pages if protected else pages | files
 
 
 def trend_chart(view: ClientView) -> str:
@@ -479,5 +487,9 @@ def downloads(view: ClientView) -> dict[str, str]:
         if frame is None:
             continue
         columns = [c.name for c in table.columns if not c.personal]
+        for column in table.free_text_columns:
+            # A cell starting like a formula would run in a spreadsheet: make it text.
+            formula = frame[column].str.match(r"[=+\-@\t\r]", na=False)
+            frame[column] = frame[column].where(~formula, "'" + frame[column])
         files[f"downloads/{name}.csv"] = frame[columns].to_csv(index=False, lineterminator="\n")
     return files

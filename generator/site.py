@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from generator import charts
+from generator.config import Client
 from generator.inputs import Inputs
 from generator.metrics import Figures
 from generator.pages import client_pages
@@ -103,6 +105,42 @@ def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
     return nav + other
 
 
+class ClientBuildError(Exception):
+    """This client's site cannot be built; the others can."""
+
+
+def plugins(client: Client, work_dir: Path) -> list[object]:
+    """Search, and with `password_env` the encryption of every page and the search index."""
+    if client.password_env is None:
+        return ["search"]
+    password = os.environ.get(client.password_env)
+    if not password:
+        raise ClientBuildError(
+            f"{client.id}: the environment variable {client.password_env} (its password_env) is not set"
+        )
+    return [
+        "search",
+        {
+            "encryptcontent": {
+                "global_password": password,
+                "search_index": "encrypted",
+                # One origin (GitHub Pages) serves every client: keys must not be shared.
+                "remember_prefix": f"svcsite-{client.id}-",
+                "session_storage": True,
+                "cache_file": str(work_dir / "encryptcontent.cache"),
+                "title_prefix": "",
+                "summary": "This service report is confidential.",
+                "placeholder": "Password",
+                "password_button": True,
+                "password_button_text": "Open",
+                "encryption_info_message": "Enter the password your service manager gave you.",
+                "decryption_failure_message": "That password is not right.",
+                "encrypted_something": {"md-nav--secondary": ["nav", "class"]},
+            }
+        },
+    ]
+
+
 def build_client_site(
     inputs: Inputs,
     figures: Figures,
@@ -110,16 +148,19 @@ def build_client_site(
     records: dict[str, pd.DataFrame],
     site_dir: Path,
 ) -> None:
+    """Build one client's complete site into `site_dir`; ClientBuildError if it cannot be."""
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
     pages = client_pages(inputs, figures, client, records, handwritten)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as docs:
-        write_docs(pages, handwritten, Path(docs))
+    with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as work:
+        docs = Path(work) / "docs"
+        write_docs(pages, handwritten, docs)
         config = load_config(
             config_file=str(MKDOCS_FILE),
-            docs_dir=docs,
+            docs_dir=str(docs),
             site_dir=str(site_dir),
+            plugins=plugins(client, Path(work)),
             site_name=client.name,
             site_url=site_url(inputs, client_id),
             nav=navigation(handwritten),
