@@ -20,6 +20,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 
+from generator import charts
 from generator.audit import audit_sites
 from generator.config import Config
 from generator.errors import UsageError
@@ -110,6 +111,7 @@ def _build_sites(
     fingerprints: dict[str, str],
     jobs: int,
 ) -> list[Outcome]:
+    charts.vega_bundle()  # made once here, inherited by every worker
     _SHARED.update(
         inputs=inputs,
         figures=figures,
