@@ -73,7 +73,10 @@ def _title(path: Path) -> str:
 
 
 def site_url(inputs: Inputs, client_id: str) -> str:
-    base = inputs.config.site_url or DEFAULT_BASE_URL
+    """Where the client's site is published: SVCSITE_SITE_URL (set by the Pages workflow),
+    else clients.yml's site_url, else a local preview address. Material's instant
+    navigation follows only links under this address."""
+    base = os.environ.get("SVCSITE_SITE_URL") or inputs.config.site_url or DEFAULT_BASE_URL
     return f"{base.rstrip('/')}/{client_id}/"
 
 

@@ -1,0 +1,667 @@
+"""The built sites in a real browser: the demo portfolio is built once, served over HTTP on
+127.0.0.1 and driven with Playwright in the system Chromium (contract sections 6 and 8).
+
+Chromium is not optional here: CI installs it, so a missing /usr/bin/chromium fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DASH = "–"
+TIMEOUT_MS = 20_000
+
+PORTFOLIO = yaml.safe_load((DATA / "clients.yml").read_text(encoding="utf-8"))
+CLIENT_IDS = [client["id"] for client in PORTFOLIO["clients"]]
+DEMO_CLIENT = "harbour-tower"  # the demo client with hand-written minutes in content/clients/
+
+# The client with no records at all (test 6): one site, no row in any CSV.
+EMPTY_CLIENT = {
+    "id": "quiet-harbour-club",
+    "name": "Quiet Harbour Club",
+    "reporting": "monthly",
+    "password_env": None,
+    "sites": [
+        {"id": "QHC1", "name": "Quiet Harbour Clubhouse", "systems": ["cctv", "access_control"]}
+    ],
+    "sla": {
+        "incidents": {
+            "P1": {"attend": "2h", "restore": "8h", "calendar": "24x7"},
+            "P2": {"attend": "4h", "restore": "24h", "calendar": "24x7"},
+            "P3": {"attend": "9h", "restore": "27h", "calendar": "business"},
+            "P4": {"attend": "18h", "restore": "45h", "calendar": "business"},
+        },
+        "incident_target_pct": 95,
+        "maintenance": {"grace_days": 7, "target_pct": 98},
+        "complaints": {
+            "acknowledge": "9h",
+            "resolve": "90h",
+            "calendar": "business",
+            "target_pct": 95,
+        },
+        "availability_target_pct": 99.5,
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Build and serve
+# ---------------------------------------------------------------------------------------------
+#
+# Material's instant navigation only takes over links that its sitemap.xml lists, and it maps
+# the sitemap's URLs onto the current protocol and host but not the port; so, as on the
+# published site, each build gets the address it is served from (`site_url` in a copy of the
+# portfolio's clients.yml). Both builds start at once, each with a server already bound to a
+# free port on 127.0.0.1; the server starts serving when its build is done.
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class SiteBuild:
+    """`svcsite build` of a copy of the demo portfolio, then served over HTTP."""
+
+    def __init__(self, root: Path, clients: tuple[str, ...] = (), extra: list | None = None):
+        self.site = root / "site"
+        handler = functools.partial(_QuietHandler, directory=str(self.site))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread: threading.Thread | None = None
+
+        data = root / "data"
+        shutil.copytree(DATA, data)
+        config = yaml.safe_load((data / "clients.yml").read_text(encoding="utf-8"))
+        config["site_url"] = f"{self.url}/"
+        known = {client["id"] for client in config["clients"]}
+        for client in extra or []:
+            assert client["id"] not in known, f"{client['id']} is already a demo client"
+            config["clients"].append(client)
+        (data / "clients.yml").write_text(
+            yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+        jobs = str(min(4, os.cpu_count() or 1))
+        self.command = [sys.executable, "-m", "generator", "build", "--data", str(data)]
+        self.command += ["--out", str(self.site), "--jobs", jobs]
+        for client in clients:
+            self.command += ["--client", client]
+        self.log = root / "build.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def ready(self) -> str:
+        """Wait for the build, start serving it; the base URL (no trailing slash)."""
+        if self.thread is None:
+            try:
+                code = self.process.wait(timeout=900)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                code = self.process.wait()
+            if code != 0:
+                output = self.log.read_text(encoding="utf-8", errors="replace")
+                pytest.fail(
+                    f"`{' '.join(self.command)}` (in {REPO}) exited {code}:\n{output[-4000:]}",
+                    pytrace=False,
+                )
+            self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+            self.thread.start()
+        return self.url
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.thread is not None:
+            self.server.shutdown()
+            self.thread.join(timeout=10)
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def builds(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, SiteBuild]]:
+    """The builds the selected tests need, started together."""
+    needed = set().union(*(getattr(item, "fixturenames", ()) for item in request.session.items))
+    started: dict[str, SiteBuild] = {}
+    try:
+        if needed & {"demo_url", "demo_site"}:
+            started["demo"] = SiteBuild(tmp_path_factory.mktemp("demo"))
+        if "empty_url" in needed:
+            started["empty"] = SiteBuild(
+                tmp_path_factory.mktemp("empty-client"), (EMPTY_CLIENT["id"],), [EMPTY_CLIENT]
+            )
+        yield started
+    finally:
+        for build in started.values():
+            build.close()
+
+
+@pytest.fixture(scope="session")
+def demo_url(builds: dict[str, SiteBuild]) -> str:
+    """Every client of the demo portfolio, built once per session and served."""
+    return builds["demo"].ready()
+
+
+@pytest.fixture(scope="session")
+def demo_site(builds: dict[str, SiteBuild], demo_url: str) -> Path:
+    return builds["demo"].site
+
+
+@pytest.fixture(scope="session")
+def empty_url(builds: dict[str, SiteBuild]) -> str:
+    """The demo portfolio plus a client without a single record; only that client built."""
+    return builds["empty"].ready()
+
+
+def http_get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
+            "(apt-get install chromium); CI installs it.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Tab:
+    """One page in a fresh browser context, with everything it requested and complained of."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self, base: str) -> list[str]:
+        """Requests that did not go to the local server (data: and blob: URLs stay local)."""
+        origin = urlsplit(base).netloc
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about")
+            and urlsplit(url).netloc != origin
+        ]
+
+    def assert_clean(self, base: str) -> None:
+        assert not self.errors, "console errors or page errors:\n" + "\n".join(self.errors)
+        foreign = self.foreign_requests(base)
+        assert not foreign, "requests to other hosts than the local server:\n" + "\n".join(foreign)
+
+
+@pytest.fixture
+def tab(chromium: Any) -> Iterator[Tab]:
+    context = chromium.new_context(
+        viewport={"width": 1400, "height": 900}, color_scheme="light", service_workers="block"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            where = message.location or {}
+            errors.append(
+                f"console error on {message.page.url if message.page else '?'}: {message.text} "
+                f"({where.get('url', '?')}:{where.get('lineNumber', '?')})"
+            )
+
+    def on_page(page: Any) -> None:
+        page.on("pageerror", lambda error: errors.append(f"page error on {page.url}: {error}"))
+
+    context.on("console", on_console)
+    context.on("page", on_page)
+    watched = Tab(context.new_page(), requests, errors)
+    try:
+        yield watched
+    finally:
+        context.close()
+
+
+CHART_STATE = """() => Array.from(document.querySelectorAll('.svc-chart__canvas')).map(e => ({
+    id: e.id,
+    drawn: e.getAttribute('data-drawn'),
+    scheme: e.getAttribute('data-scheme'),
+    graphics: e.querySelectorAll('svg, canvas').length,
+}))"""
+
+CHARTS_SETTLED = """(scheme) => Array.from(document.querySelectorAll('.svc-chart__canvas')).every(
+    e => (e.getAttribute('data-drawn') === 'true' || e.getAttribute('data-drawn') === 'error')
+         && (!scheme || e.getAttribute('data-scheme') === scheme))"""
+
+
+def assert_charts_drawn(page: Any, scheme: str | None = None) -> list[dict[str, Any]]:
+    """Wait until every chart of the page is drawn (in `scheme`, when given), and say so."""
+    # On a timeout, the assertions below say which chart is not drawn.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(CHARTS_SETTLED, arg=scheme, timeout=TIMEOUT_MS)
+    charts = page.evaluate(CHART_STATE)
+    for chart in charts:
+        assert chart["drawn"] == "true", f"{page.url}: chart not drawn: {chart}"
+        assert chart["graphics"] > 0, f"{page.url}: chart has no svg or canvas: {chart}"
+        if scheme:
+            assert chart["scheme"] == scheme, f"{page.url}: chart not drawn {scheme}: {chart}"
+    return charts
+
+
+ARTICLE = "article.md-content__inner"
+
+
+def open_page(tab: Tab, url: str) -> Any:
+    response = tab.page.goto(url, wait_until="load")
+    assert response is not None, f"no response for {url}"
+    assert response.status == 200, f"{url}: HTTP {response.status}"
+    return response
+
+
+def article_text(page: Any) -> str:
+    return page.locator(ARTICLE).first.inner_text().replace("\u00a0", " ")
+
+
+def robots_meta(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        'meta[name="robots"]', "elements => elements.map(e => e.getAttribute('content'))"
+    )
+
+
+def is_noindex_nofollow(content: str | None) -> bool:
+    tokens = {token.strip().lower() for token in (content or "").split(",")}
+    return {"noindex", "nofollow"} <= tokens
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Every page of a client loads cleanly and only from the local server
+# ---------------------------------------------------------------------------------------------
+
+PAGE_SUFFIXES = ("/", ".html")
+
+
+def test_every_page_of_a_client_loads_without_errors_or_foreign_requests(
+    demo_site: Path, demo_url: str, tab: Tab
+) -> None:
+    prefix = f"{demo_url}/{DEMO_CLIENT}/"
+    queue, seen, files, visited = deque([prefix]), {prefix}, set(), []
+    # Two pages load at once (the crawl is most of this module's time); each is checked in turn.
+    idle, loading = [tab.page, tab.page.context.new_page()], deque()
+    while queue or loading:
+        while queue and idle:
+            page, url = idle.pop(), queue.popleft()
+            loading.append((page, url, page.goto(url, wait_until="commit")))
+        page, url, response = loading.popleft()
+        page.wait_for_load_state("load")
+        assert response is not None and response.status == 200, f"{url}: {response}"
+        visited.append(url)
+        assert any(is_noindex_nofollow(c) for c in robots_meta(page)), f"{url}: no noindex"
+        assert_charts_drawn(page)
+        # The overview's nav leads everywhere; the reports index and the action log lead
+        # to every service report and to the minutes.
+        links = page.eval_on_selector_all("a[href]", "elements => elements.map(e => e.href)")
+        idle.append(page)
+        for link in links:
+            target = urldefrag(link).url.split("?", 1)[0]
+            if not target.startswith(prefix) or target in seen:
+                continue
+            seen.add(target)
+            if target.endswith(PAGE_SUFFIXES):
+                queue.append(target)
+            else:
+                files.add(target)
+
+    for url in sorted(files):
+        status, _ = http_get(url)
+        assert status == 200, f"linked file {url}: HTTP {status}"
+
+    # Every page of the built client was reached, including every report and the minutes.
+    client_dir = demo_site / DEMO_CLIENT
+    built = {
+        prefix + (p.parent.relative_to(client_dir).as_posix() + "/").removeprefix("./")
+        for p in client_dir.rglob("index.html")
+    }
+    visited_pages = {url.removesuffix("index.html") for url in visited}
+    metrics = json.loads((client_dir / "downloads" / "metrics.json").read_text(encoding="utf-8"))
+    reports = {f"{prefix}reports/{p['period']}/" for p in metrics["periods"]}
+    minutes = {
+        f"{prefix}{p.stem}/" for p in (REPO / "content" / "clients" / DEMO_CLIENT).glob("*.md")
+    }
+    for name in ("reports/", "incidents/", "maintenance/", "complaints/", "availability/"):
+        assert prefix + name in visited_pages, f"nav does not lead to {name}"
+    for name in ("actions/", "agreement/", "downloads/", "about/"):
+        assert prefix + name in visited_pages, f"nav does not lead to {name}"
+    assert reports <= visited_pages, f"reports not linked: {sorted(reports - visited_pages)}"
+    assert minutes, "the demo client should have hand-written minutes"
+    assert minutes <= visited_pages, f"minutes not linked: {sorted(minutes - visited_pages)}"
+    assert built <= visited_pages, f"built pages no link leads to: {sorted(built - visited_pages)}"
+    assert f"{prefix}downloads/metrics.json" in files
+    tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Charts: first load, instant navigation, dark palette
+# ---------------------------------------------------------------------------------------------
+
+
+def nav_link(page: Any, name: str) -> Any:
+    return page.locator(".md-sidebar--primary").get_by_role("link", name=name, exact=True).first
+
+
+def test_charts_are_drawn_after_load_instant_navigation_and_palette_switch(
+    demo_url: str, tab: Tab
+) -> None:
+    page = tab.page
+    overview = f"{demo_url}/{DEMO_CLIENT}/"
+    open_page(tab, overview)
+    assert len(assert_charts_drawn(page, "light")) >= 1, "the overview has no chart"
+
+    # Instant navigation: the window (and our marker in it) survives the page change.
+    page.evaluate("window.__marker = 1")
+    nav_link(page, "Incidents").click()
+    page.wait_for_url(f"{overview}incidents/")
+    page.locator(f"{ARTICLE} h1", has_text="Incidents").first.wait_for()
+    assert page.evaluate("window.__marker") == 1, "the Incidents link did a full page load"
+    assert len(assert_charts_drawn(page, "light")) >= 1, "the incidents page has no chart"
+
+    # Dark palette: the visible toggle switches the scheme and every chart is redrawn dark.
+    page.locator('label.md-header__button[for^="__palette"]:visible').first.click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert_charts_drawn(page, "dark")
+
+    # Back to the overview, instantly: its charts are drawn in the dark palette straight away.
+    page.locator(".md-sidebar--primary a.md-nav__link").first.click()
+    page.wait_for_url(overview)
+    page.locator(".svc-scorecard").first.wait_for()
+    assert page.evaluate("window.__marker") == 1, "the overview link did a full page load"
+    assert len(assert_charts_drawn(page, "dark")) >= 1
+    tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The scorecard is metrics.json
+# ---------------------------------------------------------------------------------------------
+
+# Scorecard row (by the words of its label) -> metrics.json path, decimals, benchmark key.
+HEADLINES = [
+    (("attend",), ("incidents", "attend", "compliance_pct"), 1, "attend_pct"),
+    (("restor",), ("incidents", "restore", "compliance_pct"), 1, "restore_pct"),
+    (("maintenance",), ("maintenance", "preventive", "on_time_pct"), 1, "preventive_on_time_pct"),
+    (("complaint",), ("complaints", "resolve", "compliance_pct"), 1, "complaint_resolve_pct"),
+    (("availab",), ("availability", "overall_pct"), 2, "availability_pct"),
+]
+PERCENT = re.compile(r"-?\d+(?:\.\d+)?(?=%)")
+
+
+def period_code(title: str) -> str:
+    """'October 2026' -> '2026-10'; 'Q3 2026 …' -> '2026-Q3'."""
+    title = " ".join(title.split())
+    quarter = re.match(r"Q([1-4]) (\d{4})", title)
+    if quarter:
+        return f"{quarter[2]}-Q{quarter[1]}"
+    return datetime.strptime(title, "%B %Y").strftime("%Y-%m")
+
+
+def figure(period: dict[str, Any] | None, path: tuple[str, ...]) -> float | None:
+    value: Any = period
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def shown(value: float | None, decimals: int, unit: str = "%") -> str:
+    return DASH if value is None else f"{value:.{decimals}f}{unit}"
+
+
+@pytest.mark.parametrize("client", CLIENT_IDS)
+def test_scorecard_shows_the_figures_of_metrics_json(demo_url: str, tab: Tab, client: str) -> None:
+    page = tab.page
+    open_page(tab, f"{demo_url}/{client}/")
+    metrics = page.evaluate("() => fetch('downloads/metrics.json').then(r => r.json())")
+    assert metrics["client"] == client
+    rows = page.eval_on_selector_all(
+        ".svc-scorecard table tr",
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.replace(/\\u00a0/g, ' ')"
+        ".trim()))",
+    )
+    assert rows, "the overview has no scorecard (.svc-scorecard table)"
+    header, body = rows[0], rows[1:]
+    code = period_code(header[1])
+    periods = [p["period"] for p in metrics["periods"]]
+    assert code in periods, f"scorecard period {header[1]!r} ({code}) not in metrics.json"
+    index = periods.index(code)
+    current = metrics["periods"][index]
+    previous = metrics["periods"][index - 1] if index > 0 else None
+    change_col = next(i for i, h in enumerate(header) if "change" in h.lower())
+    bench_col = next(i for i, h in enumerate(header) if "portfolio" in h.lower())
+
+    assert len(body) == len(HEADLINES), f"scorecard rows: {[r[0] for r in body]}"
+    for words, path, decimals, bench_key in HEADLINES:
+        matching = [r for r in body if any(w in r[0].lower() for w in words)]
+        assert len(matching) == 1, f"no single scorecard row for {path}: {[r[0] for r in body]}"
+        row = matching[0]
+        value = figure(current, path)
+        assert row[1] == shown(value, decimals), f"{client} {code} {row[0]}: {row[1]} vs {value}"
+        before = figure(previous, path)
+        change = None if value is None or before is None else value - before
+        assert row[change_col] == (DASH if change is None else f"{change:+.{decimals}f} pp"), (
+            f"{client} {code} {row[0]} change: {row[change_col]} vs {value} - {before}"
+        )
+        bench = current.get("benchmark", {}).get(bench_key)
+        expected = (
+            [] if bench is None else [f"{bench[k]:.{decimals}f}" for k in ("p25", "median", "p75")]
+        )
+        found = PERCENT.findall(row[bench_col])
+        assert sorted(found, key=float) == sorted(expected, key=float), (
+            f"{client} {code} {row[0]} portfolio: {row[bench_col]!r} vs {bench}"
+        )
+    tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Not for search engines; the landing page names no client
+# ---------------------------------------------------------------------------------------------
+
+
+class _RobotsMeta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.contents: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and (values.get("name") or "").lower() == "robots":
+            self.contents.append(values.get("content"))
+
+
+def test_every_page_carries_noindex_nofollow(demo_site: Path) -> None:
+    pages = sorted(demo_site.rglob("*.html"))
+    assert len(pages) > 100
+    missing = []
+    for page in pages:
+        parser = _RobotsMeta()
+        parser.feed(page.read_text(encoding="utf-8"))
+        if not any(is_noindex_nofollow(content) for content in parser.contents):
+            missing.append(str(page.relative_to(demo_site)))
+    assert not missing, f"pages without noindex, nofollow: {missing}"
+
+
+def test_robots_txt_disallows_everything(demo_url: str) -> None:
+    status, body = http_get(f"{demo_url}/robots.txt")
+    assert status == 200
+    robots = urllib.robotparser.RobotFileParser()
+    robots.parse(body.decode("utf-8").splitlines())
+    for path in ["/", "/index.html", f"/{DEMO_CLIENT}/", f"/{DEMO_CLIENT}/reports/"]:
+        for agent in ("*", "Googlebot", "Bingbot"):
+            assert not robots.can_fetch(agent, f"{demo_url}{path}"), f"{agent} may fetch {path}"
+
+
+def test_landing_page_names_no_client(demo_url: str, tab: Tab) -> None:
+    open_page(tab, f"{demo_url}/")
+    names = set()
+    for client in PORTFOLIO["clients"]:
+        names |= {client["id"], client["name"]}
+        names |= {site["name"] for site in client.get("sites", [])}
+    page = tab.page
+    for text in (page.content(), page.inner_text("body")):
+        found = sorted(name for name in names if name.lower() in text.lower())
+        assert not found, f"the landing page names {found}"
+    assert any(is_noindex_nofollow(c) for c in robots_meta(page))
+    status, body = http_get(f"{demo_url}/404.html")
+    assert status == 200
+    found = sorted(name for name in names if name.lower() in body.decode("utf-8").lower())
+    assert not found, f"the root 404 page names {found}"
+    # The landing page links no icon, so Chromium asks for /favicon.ico by itself; on GitHub
+    # Pages that request goes to the host's root, not to the published folder.
+    tab.errors[:] = [e for e in tab.errors if "/favicon.ico" not in e]
+    tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Material search
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["Maintenance", "availability"])
+def test_search_finds_a_word_of_the_site(demo_url: str, tab: Tab, word: str) -> None:
+    page = tab.page
+    prefix = f"{demo_url}/{DEMO_CLIENT}/"
+    open_page(tab, prefix)
+    search = page.locator("input.md-search__input").first
+    search.click()
+    search.press_sequentially(word, delay=30)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    assert results.count() >= 1
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item a[href]", "elements => elements.map(e => e.href)"
+    )
+    assert hrefs, "search results without links"
+    assert all(href.startswith(prefix) for href in hrefs), f"results off the site: {hrefs}"
+    target = urldefrag(hrefs[0]).url.split("?", 1)[0]
+    page.locator(".md-search-result__item a[href]").first.click()
+    page.wait_for_url(lambda url: urldefrag(url).url.split("?", 1)[0] == target)
+    page.locator(ARTICLE).first.wait_for()
+    assert word.lower() in article_text(page).lower(), f"{page.url} does not mention {word}"
+    tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. A client with no records at all
+# ---------------------------------------------------------------------------------------------
+
+# Page -> what it says when there is nothing to show (case-insensitive, in the article text).
+EMPTY_PAGES = {
+    "": DASH,
+    "incidents/": rf"no incidents|no records|{DASH}",
+    "maintenance/": rf"no (preventive |maintenance )?(jobs?|maintenance)|no records|{DASH}",
+    "complaints/": rf"no complaints|no records|{DASH}",
+    "availability/": rf"no (outages?|incidents|records)|100\.00%|{DASH}",
+    "actions/": r"\bno\b[^.]{0,60}\bactions?\b|no records",
+    "reports/": DASH,
+}
+BROKEN_WORDS = re.compile(r"\b(nan|NaN|NaT|None|null|undefined|Traceback)\b|\{\{|\{%")
+
+BLANK_ROWS = """() => Array.from(document.querySelectorAll('article.md-content__inner table tr'))
+    .filter(r => r.cells.length > 0
+                 && Array.from(r.cells).every(c => c.textContent.trim() === ''))
+    .map(r => r.closest('table').querySelector('tr').textContent.replace(/\\s+/g, ' ').trim())"""
+
+
+@pytest.mark.parametrize("path", list(EMPTY_PAGES))
+def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, path: str) -> None:
+    page = tab.page
+    url = f"{empty_url}/{EMPTY_CLIENT['id']}/{path}"
+    open_page(tab, url)
+    page.locator(f"{ARTICLE} h1").first.wait_for()
+    assert_charts_drawn(page)
+    # No chart frame is left empty: each is drawn, or the page says there is nothing to chart.
+    frames = page.locator("figure.svc-chart").count()
+    canvases = page.locator("figure.svc-chart .svc-chart__canvas").count()
+    assert frames == canvases, f"{url}: a chart frame without a canvas"
+    text = article_text(page)
+    assert frames or "no records to chart" in text.lower() or path in ("", "reports/"), (
+        f"{url}: neither a chart nor a note that there is nothing to chart"
+    )
+    blank = page.evaluate(BLANK_ROWS)
+    assert not blank, f"{url}: table rows with every cell empty, in tables headed {blank}"
+    broken = BROKEN_WORDS.findall(text)
+    assert not broken, f"{url}: the page shows {broken}"
+    assert re.search(EMPTY_PAGES[path], text, re.I), (
+        f"{url}: does not say there is nothing to show ({EMPTY_PAGES[path]!r}):\n{text[:1500]}"
+    )
+    tab.assert_clean(empty_url)
+
+
+def test_a_client_without_records_has_a_report_for_its_period(empty_url: str, tab: Tab) -> None:
+    base = f"{empty_url}/{EMPTY_CLIENT['id']}/"
+    open_page(tab, base)
+    metrics = tab.page.evaluate("() => fetch('downloads/metrics.json').then(r => r.json())")
+    assert metrics["periods"], "metrics.json has no period for the client"
+    for period in metrics["periods"][-3:]:
+        url = f"{base}reports/{period['period']}/"
+        open_page(tab, url)
+        assert_charts_drawn(tab.page)
+        text = article_text(tab.page)
+        assert not BROKEN_WORDS.findall(text), f"{url}: {BROKEN_WORDS.findall(text)}"
+        assert not tab.page.evaluate(BLANK_ROWS), f"{url}: blank table rows"
+    tab.assert_clean(empty_url)
