@@ -595,9 +595,9 @@ _COMPLAINT_TEXT = (
     ),
 )
 _COMPLAINT_TEXT_ZH = (
-    "大堂閉路電視鏡頭損壞{d}日仍未維修，請盡快處理。",  # noqa: RUF001 (Chinese punctuation)
-    "停車場閘口經常故障，住客要等候很久，請跟進。",  # noqa: RUF001 (Chinese punctuation)
-    "保安系統晚上經常誤鳴，影響住戶休息。",  # noqa: RUF001 (Chinese punctuation)
+    "大堂閉路電視鏡頭損壞{d}日仍未維修，請盡快處理。",
+    "停車場閘口經常故障，住客要等候很久，請跟進。",
+    "保安系統晚上經常誤鳴，影響住戶休息。",
 )
 _COMPLAINT_PERSONAL = (
     " Please call me on {phone}.",
