@@ -37,7 +37,8 @@ def number(value: object, decimals: int = 0) -> str:
 
 
 def minutes(value: object) -> str:
-    """SLA minutes for a reader: '45 min', '3 h 05 min', '9 h', '2 d 4 h' (no line breaks)."""
+    """SLA minutes for a reader: '45 min', '3 h 05 min', '90 h' (no line breaks). Never
+    days: 90 hours on a business calendar are not 3.75 calendar days."""
     if _missing(value):
         return DASH
     total = float(value)  # type: ignore[arg-type]
@@ -46,11 +47,7 @@ def minutes(value: object) -> str:
         text = f"{total:.0f} min"
     else:
         hours, rest = divmod(round(total), 60)
-        if hours >= 48:
-            days, hours = divmod(hours, 24)
-            text = f"{days} d {hours} h" if hours else f"{days} d"
-        else:
-            text = f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+        text = f"{hours:,} h {rest:02d} min" if rest else f"{hours:,} h"
     return sign + text.replace(" ", NBSP)
 
 
