@@ -1,6 +1,6 @@
-"""One client's figures, ready for its pages: `metrics.json` in the shape of contract 6, the
-breaches behind each figure, and the change of every headline figure against the period
-before."""
+"""One client's figures, ready for its pages: `metrics.json` in the shape of contract 6 and
+the breaches behind each figure. (The change of each headline figure against the period
+before is taken from consecutive periods of this document, on the scorecard.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from generator.config import Client
-from generator.definitions import BENCHMARKED, HEADLINE
+from generator.definitions import BENCHMARKED
 from generator.metrics import BREACHED, START_COLUMN, Figures
 from generator.periods import REPORTING, Granularity, label, period_codes
 from generator.quality import DataQuality, RowCounts
@@ -132,12 +132,6 @@ def _counts(quality: DataQuality, client_id: str, source: str) -> dict[str, int]
 
 def metrics_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def changes(periods: pd.DataFrame) -> pd.DataFrame:
-    """Each headline figure's change against the period before (percentage points)."""
-    columns = [metric.path for metric in HEADLINE if metric.path in periods]
-    return periods[columns].diff().rename(columns={metric.path: metric.id for metric in HEADLINE})
 
 
 def breaches(figures: Figures, client: Client, period_code: int) -> pd.DataFrame:
