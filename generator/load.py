@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import mmap
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ DICTIONARY_KINDS = frozenset({"reference", "category", "boolean"})
 _TEXT = pa.large_string()
 _DICTIONARY = pa.dictionary(pa.int32(), _TEXT)
 _HEAD = 65536  # enough of the file for its header row
-_BLOCK_SIZE = 1 << 24  # bytes per parser block: fewer, larger chunks than the 1 MiB default
+_BLOCK_SIZE = 1 << 22  # bytes per parser block: fewer, larger chunks than the 1 MiB default
 _SCAN = 1 << 20  # bytes per step of the newline and quote scans: masks that stay in cache
 
 
@@ -112,7 +113,7 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
             columns[column] = pd.Series(union_categoricals(parts, sort_categories=True))
         else:
             columns[column] = pd.concat([frame[column] for frame in frames], ignore_index=True)
-    return pd.DataFrame(columns)
+    return frame_from(columns)
 
 
 def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, RawFile]:
@@ -121,6 +122,7 @@ def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, 
         head = file.read(_HEAD)
     header = _header(name, head)
     data: bytes | mmap.mmap
+    per_step = None
     if source.encoding is not None:
         encoding, data = _transcode(name, path.read_bytes(), (source.encoding,))
         header = _header(name, data)
@@ -129,7 +131,11 @@ def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, 
         encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
         data = _map(path)
         try:
-            arrow, broken_rows = _parse(name, data, header, table, source)
+            # The newlines are counted (numpy, without the GIL) while Arrow parses.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                counting = pool.submit(_newlines_per_step, np.frombuffer(data, dtype=np.uint8))
+                arrow, broken_rows = _parse(name, data, header, table, source)
+                per_step = counting.result()
         except _NotUtf8:
             encoding, data = _transcode(name, path.read_bytes(), FALLBACK_ENCODINGS)
             header = _header(name, data)
@@ -137,7 +143,7 @@ def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, 
     arrow = arrow.rename_columns(_canonical_names(arrow.column_names, source))
     _check_columns(name, arrow.column_names, table, source)
 
-    lines, real, broken = _record_lines(data, arrow, broken_rows, name)
+    lines, real, broken = _record_lines(data, arrow, broken_rows, name, per_step)
     if not real.all():
         arrow = arrow.filter(pa.array(real))
     frame = _canonical_frame(arrow, table, source)
@@ -281,7 +287,17 @@ def _canonical_frame(arrow: pa.Table, table: Table, source: Source) -> pd.DataFr
             if mapping:
                 series = series.replace(mapping)
         columns[name] = series
-    return pd.DataFrame(columns)
+    return frame_from(columns)
+
+
+def frame_from(columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """A frame of these columns (one index), each in its own block: pandas' constructor would
+    copy the columns of one dtype into one two-dimensional block first."""
+    series = list(columns.values())
+    frame = pd.DataFrame(index=series[0].index if series else None)
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
 
 
 def _text(values: pa.ChunkedArray, trim: bool) -> pd.Series:
@@ -327,15 +343,17 @@ def _categorical(values: pa.ChunkedArray, trim: bool, mapping: dict[str, str] | 
     if trim:
         entries = pc.utf8_trim_whitespace(entries)
         entries = pc.if_else(pc.equal(entries, ""), pa.scalar(None, entries.type), entries)
-    texts: list[str | None] = entries.to_pylist()
-    if mapping:
-        texts = [None if text is None else mapping.get(text, text) for text in texts]
-    categories = sorted({text for text in texts if text is not None})
+    # The chunks' dictionaries repeat the same few values: map and sort those distinct ones.
+    distinct = pc.unique(entries).drop_null()
+    texts: list[str] = distinct.to_pylist()
+    mapped = [mapping.get(text, text) for text in texts] if mapping else texts
+    categories = sorted(set(mapped))
     position = {category: index for index, category in enumerate(categories)}
     code_type = _code_type(len(categories))
-    entry_codes = np.array(
-        [-1 if text is None else position[text] for text in texts], dtype=code_type
-    )
+    distinct_codes = np.array([position[text] for text in mapped] + [-1], dtype=code_type)
+    # Each entry's distinct value (missing: the extra last slot, code -1), then its code.
+    which = pc.index_in(entries, value_set=distinct).fill_null(len(texts))
+    entry_codes = distinct_codes[which.to_numpy()]
     codes = np.empty(len(values), dtype=code_type)
     at = base = 0
     for chunk in chunks:
@@ -378,22 +396,27 @@ def _constant_text(value: str | None, n: int) -> pd.Series:
 
 
 def _record_lines(
-    data: bytes | mmap.mmap, arrow: pa.Table, broken_rows: list[pacsv.InvalidRow], name: str
+    data: bytes | mmap.mmap,
+    arrow: pa.Table,
+    broken_rows: list[pacsv.InvalidRow],
+    name: str,
+    per_step: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
     """For each parsed row: the line its record starts on (header = line 1) and whether it
     is a real record (blank lines parse as empty rows); and a problem per broken row."""
     n_records = arrow.num_rows + len(broken_rows)  # blank lines included
     buffer = np.frombuffer(data, dtype=np.uint8)
-    physical_lines = _count_newlines(buffer) + (0 if data[-1:] == b"\n" else 1)
-    ends: np.ndarray | None = None
-    # Counted in C, this spares the byte scan when no record spans lines and none is empty.
-    if physical_lines == n_records + 1 and not _any_empty_row(arrow):
+    if per_step is None:
+        per_step = _newlines_per_step(buffer)
+    physical_lines = int(per_step.sum()) + (0 if data[-1:] == b"\n" else 1)
+    empty = _empty_rows(arrow)
+    lines: _Lines | None = None
+    # Counted in C, this spares looking for quotes when no record spans lines and none is empty.
+    if physical_lines == n_records + 1 and not len(empty):
         record_lines = np.arange(2, n_records + 2, dtype="int64")
-        blank = np.zeros(n_records, dtype=bool)
     else:
-        newlines, ends = _record_ends(buffer)
-        start_lines, blank = _record_starts_and_blanks(buffer, newlines, ends)
-        if len(start_lines) != n_records + 1:
+        lines = _Lines(buffer, per_step)
+        if lines.count != n_records + 1:
             raise InputError(
                 [
                     Problem(
@@ -402,13 +425,12 @@ def _record_lines(
                     )
                 ]
             )
-        record_lines, blank = start_lines[1:], blank[1:]  # the header is not a record
+        record_lines = lines.start_lines(np.arange(1, n_records + 1, dtype="int64"))
     broken: list[Problem] = []
+    keep = np.ones(n_records, dtype=bool)
     if broken_rows:
-        if ends is None:
-            ends = _record_ends(buffer)[1]
-        keep = np.ones(n_records, dtype=bool)
-        for row, index in zip(broken_rows, _find_broken(data, ends, broken_rows), strict=True):
+        lines = lines or _Lines(buffer, per_step)
+        for row, index in zip(broken_rows, _find_broken(data, lines, broken_rows), strict=True):
             keep[index] = False
             broken.append(
                 Problem(
@@ -419,71 +441,122 @@ def _record_lines(
                     value=row.text[:80],
                 )
             )
-        record_lines, blank = record_lines[keep], blank[keep]
-    return record_lines[~blank], ~blank, broken
+    real = np.ones(arrow.num_rows, dtype=bool)
+    if len(empty):
+        assert lines is not None  # empty rows take the path above
+        records = np.flatnonzero(keep)[empty] + 1  # record 0 is the header
+        real[empty] = ~lines.blank(records)
+    if broken_rows:
+        record_lines = record_lines[keep]
+    return (record_lines if real.all() else record_lines[real]), real, broken
 
 
-def _count_newlines(buffer: np.ndarray) -> int:
+def _newlines_per_step(buffer: np.ndarray) -> np.ndarray:
+    """The number of newlines in each _SCAN bytes of the buffer."""
     mask = np.empty(min(len(buffer), _SCAN), dtype=bool)  # one small mask, reused
-    count = 0
-    for start in range(0, len(buffer), _SCAN):
-        step = buffer[start : start + _SCAN]
-        count += int(np.count_nonzero(np.equal(step, 0x0A, out=mask[: len(step)])))
-    return count
+    counts = [
+        np.count_nonzero(np.equal(step, 0x0A, out=mask[: len(step)]))
+        for step in (buffer[start : start + _SCAN] for start in range(0, len(buffer), _SCAN))
+    ]
+    return np.array(counts, dtype=np.int64)
 
 
-def _any_empty_row(arrow: pa.Table) -> bool:
+def _empty_rows(arrow: pa.Table) -> np.ndarray:
+    """Positions of the rows without a single value (blank lines parse so)."""
     if arrow.num_columns == 0 or arrow.num_rows == 0:
-        return False
+        return np.zeros(0, dtype=np.int64)
     empty = pc.is_null(arrow.column(0))
     for column in arrow.columns[1:]:
         empty = pc.and_(empty, pc.is_null(column))
-    return bool(pc.any(empty).as_py())
+    if not pc.any(empty).as_py():
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(empty.to_numpy())
 
 
-def _record_ends(buffer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every newline, and those that end a CSV record: a newline ends a record only outside
-    quotes, and quotes always pair up inside a quoted field ("" escapes one), so the parity
-    of the quotes before a newline tells. Scanned in steps, to keep the masks small."""
-    newline_parts, end_parts = [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)]
-    quotes_before = 0
-    for start in range(0, len(buffer), _SCAN):
-        step = buffer[start : start + _SCAN]
-        newlines = np.flatnonzero(step == 0x0A)
-        quotes = np.flatnonzero(step == 0x22)
-        if len(quotes):
-            ends = newlines[(np.searchsorted(quotes, newlines) + quotes_before) % 2 == 0]
-        else:
-            ends = newlines if quotes_before % 2 == 0 else newlines[:0]
-        quotes_before += len(quotes)
-        newline_parts.append(newlines + start)
-        end_parts.append(ends + start)
-    return np.concatenate(newline_parts), np.concatenate(end_parts)
+class _Lines:
+    """Which newlines of a file end a record: those outside quotes. Quotes always pair up
+    inside a quoted field ("" escapes one), so the parity of the quotes before a newline
+    tells. Found in one pass of small steps that looks closer only where there are quotes;
+    the line a record starts on then follows by counting."""
 
+    def __init__(self, buffer: np.ndarray, per_step: np.ndarray) -> None:
+        self.buffer = buffer
+        self.before_step = np.concatenate(([0], np.cumsum(per_step)))  # newlines before a step
+        ranks, positions = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        mask = np.empty(min(len(buffer), _SCAN), dtype=bool)
+        quotes_before = 0
+        for step_index, start in enumerate(range(0, len(buffer), _SCAN)):
+            step = buffer[start : start + _SCAN]
+            quotes = np.flatnonzero(np.equal(step, 0x22, out=mask[: len(step)]))
+            if len(quotes) or quotes_before % 2:
+                newlines = np.flatnonzero(np.equal(step, 0x0A, out=mask[: len(step)]))
+                inside = (np.searchsorted(quotes, newlines) + quotes_before) % 2 == 1
+                ranks.append(np.flatnonzero(inside) + self.before_step[step_index])
+                positions.append(newlines[inside] + start)
+            quotes_before += len(quotes)
+        # Newlines inside quotes: their rank among all newlines, their offset, and the record
+        # they are in (0: the header), which is the number of record ends before them.
+        self.inside_ranks = np.concatenate(ranks)
+        self.inside_positions = np.concatenate(positions)
+        self.inside_records = self.inside_ranks - np.arange(len(self.inside_ranks))
+        newlines = int(self.before_step[-1])
+        ends = newlines - len(self.inside_ranks)
+        # The newline that ends the file (outside quotes) starts no record.
+        last_ends = (
+            bool(len(buffer)) and buffer[-1] == 0x0A and newlines - 1 not in self.inside_ranks[-1:]
+        )
+        self.count = ends + 1 - int(last_ends) if len(buffer) else 0  # records, header included
 
-def _record_starts_and_blanks(
-    buffer: np.ndarray, newlines: np.ndarray, ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The line each CSV record starts on, and whether it is a blank line."""
-    size = len(buffer)
-    starts = np.concatenate(([0], ends + 1))
-    ends = np.concatenate((ends, [size]))
-    if starts[-1] == size:  # the newline that ends the file starts no record
-        starts, ends = starts[:-1], ends[:-1]
-    length = ends - starts
-    last_char = buffer[np.clip(ends - 1, 0, None)] if size else np.zeros(0, dtype=np.uint8)
-    blank = (length == 0) | ((length == 1) & (last_char == 0x0D))
-    return np.searchsorted(newlines, starts) + 1, blank
+    def start_lines(self, records: np.ndarray) -> np.ndarray:
+        """The line each of these records (0: the header) starts on: one more than the newlines
+        before it, the record ends and the newlines inside the records before it."""
+        if len(self.inside_records) > 16:
+            return 1 + records + np.searchsorted(self.inside_records, records, side="left")
+        lines = 1 + records
+        for record in self.inside_records:  # a few: a pass each beats a binary search each
+            lines += records > record
+        return lines
+
+    def records_before(self, offset: int) -> int:
+        """How many records end before this byte offset."""
+        step = offset // _SCAN
+        start = step * _SCAN
+        newlines = int(self.before_step[step]) + int(
+            np.count_nonzero(self.buffer[start:offset] == 0x0A)
+        )
+        return newlines - int(np.searchsorted(self.inside_positions, offset))
+
+    def blank(self, records: np.ndarray) -> np.ndarray:
+        """Whether each of these records (not the header) is a blank line: nothing, or a
+        carriage return, before the newline that ends it (or the end of the file)."""
+        ends_before = records - 1  # record k starts after the k-th record end
+        ranks = ends_before + np.searchsorted(self.inside_records, ends_before, side="right")
+        starts = self._newline_offsets(ranks) + 1
+        size = len(self.buffer)
+        first = self.buffer[np.minimum(starts, size - 1)]
+        second = self.buffer[np.minimum(starts + 1, size - 1)]
+        carriage_return = (first == 0x0D) & ((starts + 1 >= size) | (second == 0x0A))
+        return (starts < size) & ((first == 0x0A) | carriage_return)
+
+    def _newline_offsets(self, ranks: np.ndarray) -> np.ndarray:
+        """The byte offsets of the newlines of these ranks (0: the first newline)."""
+        steps = np.searchsorted(self.before_step, ranks, side="right") - 1
+        offsets = np.zeros(len(ranks), dtype=np.int64)
+        for step in np.unique(steps):
+            start = int(step) * _SCAN
+            newlines = np.flatnonzero(self.buffer[start : start + _SCAN] == 0x0A)
+            chosen = steps == step
+            offsets[chosen] = start + newlines[ranks[chosen] - self.before_step[step]]
+        return offsets
 
 
 def _find_broken(
-    data: bytes | mmap.mmap, ends: np.ndarray, broken_rows: list[pacsv.InvalidRow]
+    data: bytes | mmap.mmap, lines: _Lines, broken_rows: list[pacsv.InvalidRow]
 ) -> list[int]:
     """Index (among the records after the header) of each row the parser skipped, by its text."""
     indexes, search_from = [], 0
     for row in broken_rows:
         offset = data.find(row.text.encode("utf-8"), search_from)
-        # Record k (the header is record 0) ends at ends[k].
-        indexes.append(int(np.searchsorted(ends, offset, side="left")) - 1)
+        indexes.append(lines.records_before(offset) - 1 if offset >= 0 else -1)
         search_from = offset + 1
     return indexes

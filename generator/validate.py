@@ -7,6 +7,7 @@ supersedes an earlier one. Rows in = used + superseded + quarantined, for every 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator.config import Config, Source
-from generator.load import FILE, LINE, RawTable
+from generator.load import FILE, LINE, RawTable, frame_from
 from generator.tables import BOOLEAN_FALSE, BOOLEAN_TRUE, Column, Table
 
 ISO_HINT = "expected an ISO 8601 timestamp such as 2026-10-31 14:05"
@@ -46,23 +47,33 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     table, frame = raw.table, raw.frame
     typed: dict[str, pd.Series] = {}
     problems: list[pd.DataFrame] = []
-    for column in table.columns:
-        values, bad, message = _parse_column(
-            frame[column.name], column, raw.source, config.timezone
-        )
-        typed[column.name] = values
-        problems.append(_problems(frame, bad, column.name, message))
-        if column.required:
-            problems.append(
-                _problems(
-                    frame, frame[column.name].isna(), column.name, "required value is missing"
-                )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Arrow's casts run without the GIL: one worker makes them while the rest is checked
+        # here (more workers, or pandas work in them, cost more than they save).
+        casts = {
+            column.name: pool.submit(_cast_or_locate, _arrow(frame[column.name]), *targets)
+            for column in table.columns
+            if (targets := _cast_targets(column, raw.source))
+        }
+        references = _reference_problems(frame, table, config)
+        for column in table.columns:
+            cast = casts[column.name].result() if column.name in casts else NOT_CAST
+            values, bad, message = _parse_column(
+                frame[column.name], column, raw.source, config.timezone, cast
             )
-    problems += _reference_problems(frame, table, config)
+            typed[column.name] = values
+            problems.append(_problems(frame, bad, column.name, message))
+            if column.required:
+                problems.append(
+                    _problems(
+                        frame, frame[column.name].isna(), column.name, "required value is missing"
+                    )
+                )
+    problems += references
     problems += _order_problems(frame, typed, table)
-    ids_unique = _unique(frame[table.id_column])
-    if raw.source.keep != "last" and not ids_unique:
-        problems.append(_duplicate_problems(frame, table))
+    repeated = _repeated(frame[table.id_column])  # None: every id is distinct
+    if raw.source.keep != "last" and repeated is not None:
+        problems.append(_duplicate_problems(frame, table, repeated))
     for broken in (problem for file in raw.files for problem in file.broken):
         problems.append(
             pd.DataFrame([broken.as_dict()]).rename(columns={"file": FILE, "line": LINE})
@@ -74,9 +85,10 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     quarantined[problem_frame["row"].dropna().to_numpy(dtype=np.int64)] = True
     # Files are in name order and rows in file order: the last valid row of an id wins.
     superseded = np.zeros(len(frame), dtype=bool)
-    if not ids_unique:
-        ids = frame[table.id_column]
-        superseded[~quarantined] = ids[~quarantined].duplicated(keep="last").to_numpy()
+    if repeated is not None:  # only rows whose id repeats can supersede or be superseded
+        candidates = np.flatnonzero(repeated & ~quarantined)
+        ids = frame[table.id_column].iloc[candidates]
+        superseded[candidates[ids.duplicated(keep="last").to_numpy()]] = True
     codes = np.zeros(len(frame), dtype=np.int8)
     codes[quarantined] = STATUSES.index("quarantined")
     codes[superseded] = STATUSES.index("superseded")
@@ -86,10 +98,9 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
         ),
         index=frame.index,
     )
-    used = pd.DataFrame(typed)
-    used[FILE], used[LINE] = frame[FILE], frame[LINE]
+    used = frame_from({**typed, FILE: frame[FILE], LINE: frame[LINE]})
     if codes.any():
-        used = _without_unused_categories(used[codes == 0].reset_index(drop=True))
+        used = _rows(used, codes == 0)
     return CheckedTable(
         table=table,
         used=used,
@@ -98,35 +109,126 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     )
 
 
-def _without_unused_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categories only of the rows kept, as `astype("category")` of those rows would give."""
-    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    for column in categorical:
-        frame[column] = frame[column].cat.remove_unused_categories()
-    return frame
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows to keep, renumbered, column by column: text filtered in Arrow (a frame's own
+    boolean indexing takes text rows one by one, several times slower); a categorical keeps
+    only the categories of the rows kept, as `astype("category")` of them would."""
+    dropped = np.flatnonzero(~keep)
+    columns = {}
+    for name, values in frame.items():
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            kept = pd.Series(_filtered(_arrow(values), keep).to_pandas()).astype(values.dtype)
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            kept = _kept_categories(values, keep, dropped)
+        else:
+            kept = pd.Series(values.array[keep])
+        columns[str(name)] = kept
+    return frame_from(columns)
 
 
-def _unique(ids: pd.Series) -> bool:
-    """Whether no id repeats. Exports are mostly in id order, and strictly increasing ids are
-    distinct: one vectorised comparison; otherwise one hash pass in Arrow."""
-    values = _arrow(ids)
-    if values.null_count:
-        values = values.drop_null()
-    if _strictly_increasing(values):
-        return True
-    return pc.count_distinct(values).as_py() == len(values)
-
-
-def _strictly_increasing(values: pa.ChunkedArray | pa.Array) -> bool:
+def _filtered(values: pa.ChunkedArray | pa.Array, keep: np.ndarray) -> pa.ChunkedArray:
+    """The values to keep, chunk by chunk: a chunk that keeps all its values is not copied."""
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    previous = None
-    for chunk in (chunk for chunk in chunks if len(chunk)):
-        if previous is not None and not pc.greater(chunk[0], previous).as_py():
-            return False
-        if len(chunk) > 1 and not pc.all(pc.greater(chunk[1:], chunk[:-1])).as_py():
-            return False
-        previous = chunk[-1]
-    return True
+    kept, start = [], 0
+    for chunk in chunks:
+        part = keep[start : start + len(chunk)]
+        start += len(chunk)
+        if part.all():
+            kept.append(chunk)
+        elif part.any():
+            kept.append(chunk.filter(pa.array(part)))
+    return pa.chunked_array(kept, type=values.type)
+
+
+def _kept_categories(values: pd.Series, keep: np.ndarray, dropped: np.ndarray) -> pd.Series:
+    """The kept rows of a categorical, without the categories only dropped rows had: only
+    the categories of the (few) dropped rows can fall out of use."""
+    codes = values.cat.codes.to_numpy()
+    kept_codes = codes[keep]
+    candidates = np.unique(codes[dropped])
+    unused = [c for c in candidates[candidates >= 0] if not (kept_codes == c).any()]
+    if not unused:
+        return pd.Series(pd.Categorical.from_codes(kept_codes, dtype=values.dtype, validate=False))
+    used = np.ones(len(values.cat.categories), dtype=bool)
+    used[unused] = False
+    remap = np.append(np.cumsum(used) - 1, -1).astype(codes.dtype)  # code -1 stays -1
+    dtype = pd.CategoricalDtype(values.cat.categories[used])
+    return pd.Series(pd.Categorical.from_codes(remap[kept_codes], dtype=dtype, validate=False))
+
+
+def _repeated(ids: pd.Series) -> np.ndarray | None:
+    """Which rows have an id that another row has too; None when every id is distinct.
+
+    Exports mostly come in id order, and ids in strictly increasing order are distinct: so
+    only the few ids out of that order can repeat, and only they are counted. Otherwise every
+    id is counted, in one hash pass."""
+    values = _arrow(ids)
+    present = values.drop_null() if values.null_count else values
+    suspects = _out_of_order(present)
+    if suspects is None:
+        counts = pc.value_counts(present)
+        repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+        if not len(repeated):
+            return None
+        return pc.is_in(values, value_set=repeated).to_numpy(zero_copy_only=False)
+    if not len(suspects):
+        return None
+    # Only the rows with a suspect id can repeat one: count the ids of those few rows.
+    matches = pc.is_in(values, value_set=suspects).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(matches)
+    found = pd.Series([values[int(row)].as_py() for row in rows])
+    repeated_rows = rows[found.duplicated(keep=False).to_numpy()]
+    if not len(repeated_rows):
+        return None
+    mask = np.zeros(len(values), dtype=bool)
+    mask[repeated_rows] = True
+    return mask
+
+
+# At most this many ids out of increasing order are looked at one by one.
+MAX_OUT_OF_ORDER = 64
+
+
+def _out_of_order(values: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+    """The values without which the rest is in strictly increasing order (none: all of it
+    is), found from the few places where order breaks; None if there is no such small set."""
+    if len(values) < 2:
+        return pa.array([], type=values.type)
+    increasing = pc.greater(values[1:], values[:-1]).to_numpy(zero_copy_only=False)
+    breaks = np.flatnonzero(~increasing)  # values[i + 1] <= values[i]
+    if not len(breaks):
+        return pa.array([], type=values.type)
+    if len(breaks) > MAX_OUT_OF_ORDER:
+        return None
+    out: set[int] = set()
+    last = len(values) - 1
+    for i in map(int, breaks):
+        if i + 1 == last or pc.greater(values[i + 2], values[i]).as_py():
+            out.add(i + 1)  # a value too small for its place
+        elif i == 0 or pc.greater(values[i + 1], values[i - 1]).as_py():
+            out.add(i)  # a value too large for its place
+        else:
+            return None
+    # Every break involves a value set aside; what is left is in order if it is where the
+    # values set aside leave neighbours: before and after each run of them.
+    for first, last_out in _runs(sorted(out)):
+        before, after = first - 1, last_out + 1
+        inside = before >= 0 and after < len(values)
+        if inside and not pc.greater(values[after], values[before]).as_py():
+            return None
+    suspects = values.take(pa.array(sorted(out)))
+    return suspects.combine_chunks() if isinstance(suspects, pa.ChunkedArray) else suspects
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Consecutive positions as (first, last) runs: [3, 4, 9] -> [(3, 4), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and runs[-1][1] == position - 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
 
 
 def _arrow(text: pd.Series) -> pa.ChunkedArray | pa.Array:
@@ -143,28 +245,66 @@ _NO_PROBLEMS = pd.DataFrame(columns=["row", FILE, LINE, "column", "message", "va
 def _problems(
     frame: pd.DataFrame, bad: pd.Series | np.ndarray, column: str, message: str
 ) -> pd.DataFrame:
-    if not bad.any():
+    positions = np.flatnonzero(np.asarray(bad, dtype=bool))
+    if not len(positions):
         return _NO_PROBLEMS
-    rows = frame.loc[bad, [FILE, LINE, column]] if column in frame else frame.loc[bad, [FILE, LINE]]
     return pd.DataFrame(
         {
-            "row": rows.index,
-            FILE: rows[FILE].to_numpy(),
-            LINE: rows[LINE].to_numpy(),
+            "row": frame.index[positions],
+            FILE: _values_at(frame[FILE], positions),
+            LINE: _values_at(frame[LINE], positions),
             "column": column,
             "message": message,
-            "value": rows[column].to_numpy() if column in rows else None,
+            "value": _values_at(frame[column], positions) if column in frame else None,
         }
     )
 
 
+def _values_at(values: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """`values.iloc[positions].to_numpy()`; a few texts are picked from their Arrow chunks one
+    by one, as pandas would first join a column's chunks into one."""
+    if len(positions) > 1000 or not (
+        isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+    ):
+        return values.iloc[positions].to_numpy()
+    arrow = _arrow(values)
+    picked = [arrow[int(position)].as_py() for position in positions]
+    return np.array([np.nan if value is None else value for value in picked], dtype=object)
+
+
+def _cast_targets(column: Column, source: Source) -> tuple[pa.DataType, ...]:
+    """The Arrow types a column's text is cast to, in turn (none: it is parsed otherwise)."""
+    if column.kind == "timestamp" and not source.datetime_format:
+        return (pa.timestamp("ns"),)
+    if column.kind == "date" and not (source.date_format or source.datetime_format):
+        return (pa.date32(), pa.timestamp("ns"))
+    if column.kind == "number":
+        return (pa.float64(),)
+    return ()
+
+
+Cast = tuple[pa.ChunkedArray, np.ndarray] | None  # what _cast_or_locate gives
+
+
+class _NotCast:
+    """No cast made yet: the parser makes its own."""
+
+
+NOT_CAST = _NotCast()
+
+
 def _parse_column(
-    text: pd.Series, column: Column, source: Source, timezone: str
+    text: pd.Series,
+    column: Column,
+    source: Source,
+    timezone: str,
+    cast: Cast | _NotCast = NOT_CAST,
 ) -> tuple[pd.Series, pd.Series, str]:
-    """Typed values, a mask of the values that did not parse, and what was expected."""
+    """Typed values, a mask of the values that did not parse, and what was expected. `cast`:
+    Arrow's cast of the text to the column's `_cast_targets`, if already made."""
     given = text.notna()
     if column.kind == "timestamp":
-        values = parse_timestamps(text, timezone, source.datetime_format)
+        values = parse_timestamps(text, timezone, source.datetime_format, cast)
         hint = (
             f"expected a timestamp as {source.datetime_format}"
             if source.datetime_format
@@ -173,14 +313,14 @@ def _parse_column(
         return values, given & values.isna(), f"not a valid timestamp: {hint}"
     if column.kind == "date":
         date_format = source.date_format or _date_part(source.datetime_format)
-        values = parse_dates(text, date_format)
+        values = parse_dates(text, date_format, cast)
         hint = f"expected a date as {date_format}" if date_format else DATE_HINT
         return values, given & values.isna(), f"not a valid date: {hint}"
     if column.kind == "boolean":
         values = _booleans(text)
         return values, given & values.isna(), "expected true or false"
     if column.kind == "number":
-        values = _numbers(text)
+        values = _numbers(text, cast)
         bad = given & values.isna()
         if column.minimum is not None and column.maximum is not None:
             message = f"expected a number from {column.minimum:g} to {column.maximum:g}"
@@ -237,9 +377,9 @@ def _booleans(text: pd.Series) -> pd.Series:
     return values
 
 
-def _numbers(text: pd.Series) -> pd.Series:
+def _numbers(text: pd.Series, cast: Cast | _NotCast = NOT_CAST) -> pd.Series:
     """Arrow parses the numbers; the few values it refuses get pandas' more lenient reading."""
-    parsed = _cast_or_locate(_arrow(text), pa.float64())
+    parsed = _cast_or_locate(_arrow(text), pa.float64()) if isinstance(cast, _NotCast) else cast
     if parsed is None:
         return pd.to_numeric(text, errors="coerce").astype("float64")
     numbers, refused = parsed
@@ -315,7 +455,10 @@ def _date_part(datetime_format: str | None) -> str | None:
 
 
 def parse_timestamps(
-    text: pd.Series, timezone: str, datetime_format: str | None = None
+    text: pd.Series,
+    timezone: str,
+    datetime_format: str | None = None,
+    cast: Cast | _NotCast = NOT_CAST,
 ) -> pd.Series:
     """Strings to tz-aware timestamps in `timezone`; naive ones are local, bad ones NaT."""
     if datetime_format:
@@ -324,7 +467,8 @@ def parse_timestamps(
         return _localize(naive, timezone)
     # Fast path: Arrow reads naive ISO 8601 timestamps; the values it refuses (offsets, other
     # ISO forms, mistakes) get pandas' reading, which agrees wherever Arrow accepts a value.
-    cast = _cast_or_locate(_arrow(text), pa.timestamp("ns"))
+    if isinstance(cast, _NotCast):
+        cast = _cast_or_locate(_arrow(text), pa.timestamp("ns"))
     if cast is None:
         return _lenient_timestamps(text, timezone)
     parsed, refused = cast
@@ -335,20 +479,27 @@ def parse_timestamps(
 
 
 def _localized(parsed: pa.ChunkedArray, index: pd.Index, timezone: str) -> pd.Series:
-    """Arrow's naive timestamps placed in `timezone`, as a pandas series."""
+    """Arrow's naive timestamps placed in `timezone`, as a pandas series. `parsed` is a cast's
+    fresh result: its buffer is reused for the result."""
     offset = _fixed_offset(parsed, timezone)
-    if offset is not None:  # no change of offset near the data: one subtraction does
-        try:
-            utc = pc.subtract_checked(parsed, pa.scalar(offset, pa.duration("ns")))
-        except pa.ArrowInvalid:  # beyond the range of nanosecond timestamps
-            pass
-        else:
-            aware = utc.cast(pa.timestamp("ns", tz=timezone))  # the same instants, labelled
-            if aware.null_count:  # NaT is the smallest int64: pandas then takes the data as is
-                aware = aware.fill_null(pa.scalar(NAT, type=aware.type))
-            return pd.Series(aware.to_pandas(), index=index).astype(f"datetime64[ns, {timezone}]")
-    naive = pd.Series(parsed.to_pandas(), index=index).astype("datetime64[ns]")
-    return _localize(naive, timezone)
+    if offset is None:
+        naive = pd.Series(parsed.to_pandas(), index=index).astype("datetime64[ns]")
+        return _localize(naive, timezone)
+    # No change of offset near the data: one subtraction (far from the ends of the range, so
+    # it cannot overflow), missing values as NaT; the UTC instants are then only relabelled.
+    array = parsed.combine_chunks() if parsed.num_chunks != 1 else parsed.chunk(0)
+    naive_ns = np.frombuffer(array.buffers()[1], np.int64, len(array), array.offset * 8)
+    # The cast's own new buffer takes the result: no more memory to touch than that.
+    utc = naive_ns if naive_ns.flags.writeable else naive_ns.copy()
+    utc -= offset
+    if array.null_count:
+        utc[~array.is_valid().to_numpy(zero_copy_only=False)] = NAT
+    dtype = pd.DatetimeTZDtype("ns", timezone)
+    aware = pa.Array.from_buffers(
+        pa.timestamp("ns", tz=timezone), len(utc), [None, pa.py_buffer(utc)]
+    )
+    # NaT is the smallest int64, a valid value to Arrow; pandas takes the instants as they are.
+    return pd.Series(aware.to_pandas(types_mapper={aware.type: dtype}.get), index=index)
 
 
 def _lenient_timestamps(text: pd.Series, timezone: str) -> pd.Series:
@@ -403,13 +554,16 @@ def _fixed_offset(naive: pa.ChunkedArray, timezone: str) -> int | None:
     return int(offsets[0])
 
 
-def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
+def parse_dates(
+    text: pd.Series, date_format: str | None = None, cast: Cast | _NotCast = NOT_CAST
+) -> pd.Series:
     """Strings to dates (naive midnight); an ISO timestamp at midnight is a date too."""
     arrow = _arrow(text)
     if date_format:
         parsed = pc.strptime(arrow, format=date_format, unit="ns", error_is_null=True)
         return pd.Series(parsed.to_pandas(), index=text.index).astype("datetime64[ns]")
-    cast = _cast_or_locate(arrow, pa.date32(), pa.timestamp("ns"))
+    if isinstance(cast, _NotCast):
+        cast = _cast_or_locate(arrow, pa.date32(), pa.timestamp("ns"))
     if cast is None:
         return _lenient_dates(text)
     parsed, refused = cast
@@ -426,9 +580,19 @@ def _lenient_dates(text: pd.Series) -> pd.Series:
 
 def _reference_problems(frame: pd.DataFrame, table: Table, config: Config) -> list[pd.DataFrame]:
     """client_id, site_id, system and priority must be the client's own, as in clients.yml."""
-    known = _Known(frame)
-    given = {name: frame[name].notna().to_numpy() for name in known.columns}
-    known_client = known(["client_id"], {(c.id,) for c in config.clients})
+    names = set(table.column_names)
+    checks = {"client_id": {(c.id,) for c in config.clients}}
+    if "site_id" in names:
+        checks["site_id"] = {(c.id, s.id) for c in config.clients for s in c.sites}
+        if "system" in names:
+            checks["system"] = {
+                (c.id, s.id, y) for c in config.clients for s in c.sites for y in s.systems
+            }
+    if "priority" in names:
+        checks["priority"] = {(c.id, p) for c in config.clients for p in c.sla.incidents}
+    known = _known_references(frame, checks)
+    given = {name: frame[name].notna().to_numpy() for name in checks}
+    known_client = known["client_id"]
     found = [
         _problems(
             frame,
@@ -437,76 +601,89 @@ def _reference_problems(frame: pd.DataFrame, table: Table, config: Config) -> li
             "unknown client: not in clients.yml",
         )
     ]
-    names = set(table.column_names)
-    if "site_id" in names:
-        sites = {(c.id, s.id) for c in config.clients for s in c.sites}
-        bad_site = known_client & given["site_id"] & ~known(["client_id", "site_id"], sites)
+    if "site_id" in checks:
+        bad_site = known_client & given["site_id"] & ~known["site_id"]
         found.append(
             _problems(frame, bad_site, "site_id", "not one of this client's sites in clients.yml")
         )
-        if "system" in names:
-            systems = {(c.id, s.id, y) for c in config.clients for s in c.sites for y in s.systems}
-            known_system = known(["client_id", "site_id", "system"], systems)
-            bad_system = known_client & ~bad_site & given["system"] & ~known_system
+        if "system" in checks:
+            bad_system = known_client & ~bad_site & given["system"] & ~known["system"]
             found.append(
                 _problems(frame, bad_system, "system", "not a system of this site in clients.yml")
             )
-    if "priority" in names:
-        priorities = {(c.id, p) for c in config.clients for p in c.sla.incidents}
-        known_priority = known(["client_id", "priority"], priorities)
-        bad_priority = known_client & given["priority"] & ~known_priority
+    if "priority" in checks:
+        bad_priority = known_client & given["priority"] & ~known["priority"]
         found.append(
             _problems(frame, bad_priority, "priority", "not a priority of this client's SLA")
         )
     return found
 
 
-class _Known:
-    """Whether each row's values of some columns form one of the allowed combinations.
+# The combined lookup table of all reference columns is used up to this many cells.
+MAX_LOOKUP_CELLS = 1 << 22
+REFERENCE_COLUMNS = {  # the columns each check looks at: the client's, down to the checked one
+    "client_id": ("client_id",),
+    "site_id": ("client_id", "site_id"),
+    "system": ("client_id", "site_id", "system"),
+    "priority": ("client_id", "priority"),
+}
+
+
+def _known_references(
+    frame: pd.DataFrame, checks: dict[str, set[tuple[str, ...]]]
+) -> dict[str, np.ndarray]:
+    """For each check (named after its column), whether each row's values of the columns it
+    looks at form one of its allowed combinations.
 
     Each column is factorised once (the few-valued ones come factorised from the parser, as
-    categoricals); code 0 is "missing". A combination of columns is one flat position per row
-    in a small boolean array of the allowed combinations, so the check stays vectorised."""
+    categoricals), code 0 being "missing". The allowed combinations of every check fill one
+    bit each of a small table over all the columns' codes, so one lookup per row answers all
+    the checks: the checks stay vectorised over the rows."""
+    columns = list(dict.fromkeys(c for check in checks for c in REFERENCE_COLUMNS[check]))
+    codes, positions = {}, {}
+    for column in columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            column_codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+        else:
+            column_codes, uniques = pd.factorize(values)
+        codes[column] = column_codes
+        positions[column] = {value: index + 1 for index, value in enumerate(uniques)}
+    sizes = {column: len(positions[column]) + 1 for column in columns}
 
-    columns = ("client_id", "site_id", "system", "priority")
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-        self.codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
-        self.flat: dict[tuple[str, ...], np.ndarray] = {}
-
-    def _column(self, column: str) -> tuple[np.ndarray, dict[str, int]]:
-        if column not in self.codes:
-            values = self.frame[column]
-            if isinstance(values.dtype, pd.CategoricalDtype):
-                codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
-            else:
-                codes, uniques = pd.factorize(values)
-            shifted = np.add(codes, 1, dtype=np.int64 if len(uniques) > 2**30 else np.int32)
-            self.codes[column] = shifted, {value: i + 1 for i, value in enumerate(uniques)}
-        return self.codes[column]
-
-    def _positions(self, columns: tuple[str, ...], sizes: list[int]) -> np.ndarray:
-        if columns not in self.flat:
-            codes = self._column(columns[-1])[0]
-            if len(columns) == 1:
-                self.flat[columns] = codes
-            else:
-                before = self._positions(columns[:-1], sizes[:-1])
-                if np.prod(sizes, dtype=np.float64) >= np.iinfo(np.int32).max:
-                    before = before.astype(np.int64)
-                self.flat[columns] = before * sizes[-1] + codes
-        return self.flat[columns]
-
-    def __call__(self, columns: list[str], allowed: set[tuple[str, ...]]) -> np.ndarray:
-        positions = [self._column(column)[1] for column in columns]
-        sizes = [len(p) + 1 for p in positions]
-        lookup = np.zeros(sizes, dtype=bool)
-        for combination in allowed:
-            index = tuple(p.get(value, 0) for p, value in zip(positions, combination, strict=True))
+    def allowed_cells(check: str) -> np.ndarray:
+        looked_at = REFERENCE_COLUMNS[check]
+        cells = np.zeros([sizes[c] for c in looked_at], dtype=bool)
+        for combination in checks[check]:
+            index = tuple(
+                positions[c].get(v, 0) for c, v in zip(looked_at, combination, strict=True)
+            )
             if 0 not in index:
-                lookup[index] = True
-        return lookup.ravel().take(self._positions(tuple(columns), sizes))
+                cells[index] = True
+        return cells
+
+    def flat(looked_at: list[str]) -> np.ndarray:
+        """Each row's cell in a table over `looked_at`, in the narrowest integers that do."""
+        cells = np.prod([sizes[c] for c in looked_at], dtype=np.float64)
+        position = np.zeros(len(frame), dtype=np.int32 if cells < 2**31 else np.int64)
+        for column in looked_at:
+            position *= sizes[column]
+            position += codes[column]
+            position += 1  # code -1 (missing) becomes 0
+        return position
+
+    if np.prod(list(sizes.values()), dtype=np.float64) <= MAX_LOOKUP_CELLS:
+        table = np.zeros([sizes[c] for c in columns], dtype=np.uint8)
+        for bit, check in enumerate(checks):
+            looked_at = REFERENCE_COLUMNS[check]
+            shape = [sizes[c] if c in looked_at else 1 for c in columns]
+            table |= allowed_cells(check).reshape(shape).astype(np.uint8) << bit
+        flags = table.ravel().take(flat(columns))
+        return {check: (flags & (1 << bit)).astype(bool) for bit, check in enumerate(checks)}
+    return {
+        check: allowed_cells(check).ravel().take(flat(list(REFERENCE_COLUMNS[check])))
+        for check in checks
+    }
 
 
 def _order_problems(
@@ -519,14 +696,16 @@ def _order_problems(
     return found
 
 
-def _duplicate_problems(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Every repeat of an id within one file; the first occurrence stands."""
-    ids = frame[[FILE, table.id_column]]
+def _duplicate_problems(frame: pd.DataFrame, table: Table, repeated: np.ndarray) -> pd.DataFrame:
+    """Every repeat of an id within one file; the first occurrence stands. Only the rows whose
+    id repeats anywhere (`repeated`) are looked at: the first occurrences are among them."""
+    rows = frame.loc[repeated, [FILE, LINE, table.id_column]]
+    ids = rows[[FILE, table.id_column]]
     repeat = ids[table.id_column].notna() & ids.duplicated(keep="first")
-    found = _problems(frame, repeat, table.id_column, "duplicate id in this file")
+    found = _problems(rows, repeat, table.id_column, "duplicate id in this file")
     if len(found):
-        first_line = frame[~ids.duplicated(keep="first")].set_index([FILE, table.id_column])[LINE]
-        keys = pd.MultiIndex.from_frame(frame.loc[repeat, [FILE, table.id_column]])
+        first_line = rows[~ids.duplicated(keep="first")].set_index([FILE, table.id_column])[LINE]
+        keys = pd.MultiIndex.from_frame(rows.loc[repeat, [FILE, table.id_column]])
         found["message"] = [
             f"duplicate id in this file (first on line {n})" for n in first_line.loc[keys]
         ]

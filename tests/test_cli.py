@@ -124,7 +124,7 @@ def test_build_writes_sites_report_and_metrics(portfolio: Path, tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert (
-        "harbour-tower: built, readable by anyone who has its address (no password_env)"
+        "harbour-tower: built; readable by anyone who has its address (no password_env)"
         in result.stdout
     )
     for client in ("harbour-tower", "kowloon-school"):
@@ -152,3 +152,53 @@ def test_demo_writes_a_portfolio_that_checks(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert svcsite("check", "--data", str(tmp_path / "data")).returncode == 0
+
+
+def test_an_unchanged_client_is_not_rebuilt(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert svcsite("build", "--data", str(portfolio), "--out", str(out)).returncode == 0
+    again = svcsite("build", "--data", str(portfolio), "--out", str(out), "--jobs", "2")
+    assert again.returncode == 0
+    assert "harbour-tower: unchanged, not rebuilt;" in again.stdout
+    write(
+        portfolio / "incidents.csv",
+        INCIDENTS.replace("Door 2 reader dead", "Door 2 reader replaced"),
+    )
+    changed = svcsite("build", "--data", str(portfolio), "--out", str(out))
+    assert "harbour-tower: built;" in changed.stdout
+    assert "kowloon-school: unchanged, not rebuilt;" in changed.stdout
+
+
+def test_a_missing_password_fails_that_client_only(portfolio: Path, tmp_path: Path) -> None:
+    text = (
+        (portfolio / "clients.yml")
+        .read_text()
+        .replace(
+            "    reporting: monthly\n",
+            "    reporting: monthly\n    password_env: SVCSITE_TEST_UNSET_PASSWORD\n",
+            1,
+        )
+    )
+    write(portfolio / "clients.yml", text)
+    out = tmp_path / "site"
+    result = svcsite("build", "--data", str(portfolio), "--out", str(out))
+    assert result.returncode == 1
+    assert (
+        "error: harbour-tower: the environment variable SVCSITE_TEST_UNSET_PASSWORD (its password_env) "
+        "is not set; its previous site is left as it was"
+    ) in result.stderr
+    assert (out / "kowloon-school" / "index.html").is_file()
+    assert not (out / "harbour-tower").exists()
+
+
+def test_shards_split_the_clients(portfolio: Path, tmp_path: Path) -> None:
+    first = svcsite(
+        "build", "--data", str(portfolio), "--out", str(tmp_path / "a"), "--shard", "1/2"
+    )
+    second = svcsite(
+        "build", "--data", str(portfolio), "--out", str(tmp_path / "b"), "--shard", "2/2"
+    )
+    assert first.returncode == second.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir() if p.is_dir()) == ["harbour-tower"]
+    assert sorted(p.name for p in (tmp_path / "b").iterdir() if p.is_dir()) == ["kowloon-school"]
+    assert svcsite("build", "--shard", "3/2").returncode == 2
