@@ -579,7 +579,8 @@ def availability_figures(
 
 def merged_outages(incidents: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Outage intervals per (client, site, system), overlapping ones merged (UTC ns)."""
-    outages = incidents[incidents["outage"].fillna(False).astype(bool)]
+    columns = ["client_id", "site_id", "system", "reported_at", "resolved_at"]
+    outages = incidents.loc[incidents["outage"].fillna(False).astype(bool).to_numpy(), columns]
     frame = pd.DataFrame(
         {
             "client_id": outages["client_id"].astype(str).to_numpy(),
