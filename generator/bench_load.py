@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh processes each (default 3)")
     parser.add_argument("--child", choices=(PYARROW, OURS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     if args.child == PYARROW:
         print(json.dumps(measure_pyarrow(args.csv)))
     elif args.child == OURS:

@@ -73,7 +73,7 @@ def build(
         write_root(staging)
         fingerprints = _load_fingerprints(out_dir)
         outcomes = _build_sites(inputs, figures, selected, staging, out_dir, fingerprints, jobs)
-        findings = audit_sites(staging, inputs.config)
+        findings = audit_sites(staging, inputs.config, inputs)
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)
         if findings:

@@ -138,10 +138,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     from generator.audit import audit_sites
-    from generator.config import load_config
-    from generator.inputs import CONFIG_FILE
+    from generator.inputs import read_inputs
 
-    findings = audit_sites(args.site_dir, load_config(args.data / CONFIG_FILE))
+    inputs = read_inputs(args.data)
+    findings = audit_sites(args.site_dir, inputs.config, inputs)
     for finding in findings:
         print(finding, file=sys.stderr)
     print(f"audit: {len(findings)} finding(s) in {args.site_dir}")

@@ -3,6 +3,10 @@
 Only I/O and the shape of the text happen here: encodings (UTF-8, UTF-8 with BOM, Big5/CP950),
 globs, the `sources:` adapters (column names, value maps, defaults, missing-value markers).
 Typing and checking the values is `validate`'s work.
+
+Arrow parses a file in place (memory-mapped) on all cores; the few-valued columns come out
+dictionary-encoded, so trimming and value maps touch each distinct value once. Whole columns
+are handled at a time: no Python loop over rows.
 """
 
 from __future__ import annotations

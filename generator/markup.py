@@ -3,7 +3,8 @@
 `inline` turns any string into Markdown-and-HTML-inert text for a paragraph, heading, list
 item or table cell: every character that Markdown, HTML, attr_list, admonitions or tables
 could read as syntax becomes a numeric character reference, which the browser shows as the
-character itself. Line breaks collapse to spaces so that a value cannot start a block.
+character itself. Line breaks collapse to spaces so that a value cannot start a block, and
+control characters (invisible anyway) are dropped.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import re
 _SPECIAL = set("&<>\"'`*_[](){}#!|\\~^=+-:.$%@")
 _ENTITIES = str.maketrans({character: f"&#{ord(character)};" for character in _SPECIAL})
 _SPACES = re.compile(r"\s+")
+# Control characters other than white space: invisible, and Python-Markdown reads STX/ETX
+# (`\x02...\x03`) as its own placeholders for stashed HTML.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def inline(text: object) -> str:
     """Any value as inert inline text, also safe in a quoted HTML attribute (None, NaN: empty)."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    collapsed = _SPACES.sub(" ", str(text)).strip()
+    collapsed = _SPACES.sub(" ", _CONTROLS.sub("", str(text))).strip()
     return collapsed.translate(_ENTITIES)

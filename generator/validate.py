@@ -494,12 +494,11 @@ def _localized(parsed: pa.ChunkedArray, index: pd.Index, timezone: str) -> pd.Se
     utc -= offset
     if array.null_count:
         utc[~array.is_valid().to_numpy(zero_copy_only=False)] = NAT
-    dtype = pd.DatetimeTZDtype("ns", timezone)
-    aware = pa.Array.from_buffers(
-        pa.timestamp("ns", tz=timezone), len(utc), [None, pa.py_buffer(utc)]
-    )
-    # NaT is the smallest int64, a valid value to Arrow; pandas takes the instants as they are.
-    return pd.Series(aware.to_pandas(types_mapper={aware.type: dtype}.get), index=index)
+    # Epoch nanoseconds are UTC instants: pandas labels them with the zone (one copy, which
+    # pandas may write to; Arrow's own conversion would compute each value's offset again).
+    utc_dtype = pd.DatetimeTZDtype("ns", "UTC")
+    aware = pd.DatetimeIndex(utc, dtype=utc_dtype).tz_convert(timezone)
+    return pd.Series(aware, index=index).astype(f"datetime64[ns, {timezone}]")
 
 
 def _lenient_timestamps(text: pd.Series, timezone: str) -> pd.Series:
@@ -640,26 +639,28 @@ def _known_references(
     bit each of a small table over all the columns' codes, so one lookup per row answers all
     the checks: the checks stay vectorised over the rows."""
     columns = list(dict.fromkeys(c for check in checks for c in REFERENCE_COLUMNS[check]))
-    codes, positions = {}, {}
+    codes, uniques = {}, {}
     for column in columns:
         values = frame[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            column_codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+            codes[column], uniques[column] = values.cat.codes.to_numpy(), values.cat.categories
         else:
-            column_codes, uniques = pd.factorize(values)
-        codes[column] = column_codes
-        positions[column] = {value: index + 1 for index, value in enumerate(uniques)}
-    sizes = {column: len(positions[column]) + 1 for column in columns}
+            codes[column], found = pd.factorize(values)
+            uniques[column] = pd.Index(found)
+    sizes = {column: len(uniques[column]) + 1 for column in columns}
 
     def allowed_cells(check: str) -> np.ndarray:
         looked_at = REFERENCE_COLUMNS[check]
         cells = np.zeros([sizes[c] for c in looked_at], dtype=bool)
-        for combination in checks[check]:
-            index = tuple(
-                positions[c].get(v, 0) for c, v in zip(looked_at, combination, strict=True)
-            )
-            if 0 not in index:
-                cells[index] = True
+        allowed = list(checks[check])
+        if allowed:
+            # Each allowed value's code (0: not in the data), column by column, vectorised.
+            index = [
+                uniques[column].get_indexer([combination[i] for combination in allowed]) + 1
+                for i, column in enumerate(looked_at)
+            ]
+            present = np.logical_and.reduce([column_index > 0 for column_index in index])
+            cells[tuple(column_index[present] for column_index in index)] = True
         return cells
 
     def flat(looked_at: list[str]) -> np.ndarray:

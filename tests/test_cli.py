@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,34 @@ def test_shards_split_the_clients(portfolio: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "a").iterdir() if p.is_dir()) == ["harbour-tower"]
     assert sorted(p.name for p in (tmp_path / "b").iterdir() if p.is_dir()) == ["kowloon-school"]
     assert svcsite("build", "--shard", "3/2").returncode == 2
+
+
+def test_a_password_client_has_no_plaintext_record_and_passes_the_audit(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    text = (
+        (portfolio / "clients.yml")
+        .read_text()
+        .replace(
+            "    reporting: monthly\n",
+            "    reporting: monthly\n    password_env: SVCSITE_TEST_PASSWORD\n",
+            1,
+        )
+    )
+    write(portfolio / "clients.yml", text)
+    out = tmp_path / "site"
+    env = {**os.environ, "SVCSITE_TEST_PASSWORD": "correct horse battery staple"}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--data", str(portfolio), "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (
+        "harbour-tower: built; protected by the password in $SVCSITE_TEST_PASSWORD" in result.stdout
+    )
+    files = [p for p in (out / "harbour-tower").rglob("*") if p.is_file()]
+    assert not [p for p in files if p.suffix == ".csv" or p.name == "metrics.json"]
+    for path in files:
+        data = path.read_bytes()
+        for record in (b"INC-1", b"PSU failure", b"Camera 3 offline", b"Door 2 reader dead"):
+            assert record not in data, (path, record)
