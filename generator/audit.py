@@ -97,6 +97,10 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.D
 _SCRIPT_OPEN = re.compile(r"<script\b", re.IGNORECASE)
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+# The element name, then each attribute's name, skipping quoted values.
+_ATTRIBUTE_NAME = re.compile(
+    r"""(?:^|[\s/])([^\s"'<>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*))?"""
+)
 _OPEN_TAG = re.compile(r"""<[A-Za-z](?:[^<>"']|"[^"]*"|'[^']*')*>""")
 _EVENT_HANDLER = re.compile(r"""[\s"'/](on[a-z]+)\s*=""", re.IGNORECASE)
 # An attribute value with a scheme or an entity in it (`="javascript:..."`, `="&#106;..."`):
@@ -735,12 +739,14 @@ def _page_findings(
     if len(_SCRIPT_OPEN.findall(raw)) > len(scripts):
         findings.append(Finding(where, "unterminated <script> (not from the project)"))
     if active:
-        # Only inside tags: an encrypted page's text is base64, where "/onrw=" is noise.
+        # Attribute names of tags only: base64 text of an encrypted page ("/onrw=") or the
+        # escaped text inside an attribute value (a chart's data) is no handler.
         handlers = sorted(
             {
-                m.group(1).lower()
+                name.lower()
                 for tag in _OPEN_TAG.finditer(inert)
-                for m in _EVENT_HANDLER.finditer(tag.group(0))
+                for name in _ATTRIBUTE_NAME.findall(tag.group(0)[1:])
+                if name.lower().startswith("on")
             }
         )
         if handlers:

@@ -101,7 +101,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 class SiteBuild:
     """`svcsite build` of a copy of the demo portfolio, then served over HTTP."""
 
-    def __init__(self, root: Path, clients: tuple[str, ...] = (), extra: list | None = None):
+    def __init__(
+        self,
+        root: Path,
+        clients: tuple[str, ...] = (),
+        extra: list | None = None,
+        rows: dict[str, str] | None = None,
+    ):
         self.site = root / "site"
         handler = functools.partial(_QuietHandler, directory=str(self.site))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -120,6 +126,9 @@ class SiteBuild:
         (data / "clients.yml").write_text(
             yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
+        for file_name, text in (rows or {}).items():  # records appended to an export
+            with (data / file_name).open("a", encoding="utf-8") as export:
+                export.write(text)
         jobs = str(min(4, os.cpu_count() or 1))
         self.command = [sys.executable, "-m", "generator", "build", "--data", str(data)]
         self.command += ["--out", str(self.site), "--jobs", jobs]
@@ -173,6 +182,10 @@ def builds(
             started["empty"] = SiteBuild(
                 tmp_path_factory.mktemp("empty-client"), (EMPTY_CLIENT["id"],), [EMPTY_CLIENT]
             )
+        if "hostile_url" in needed:
+            started["hostile"] = SiteBuild(
+                tmp_path_factory.mktemp("hostile"), ("harbour-tower",), rows=HOSTILE_ROWS
+            )
         yield started
     finally:
         for build in started.values():
@@ -194,6 +207,12 @@ def demo_site(builds: dict[str, SiteBuild], demo_url: str) -> Path:
 def empty_url(builds: dict[str, SiteBuild]) -> str:
     """The demo portfolio plus a client without a single record; only that client built."""
     return builds["empty"].ready()
+
+
+@pytest.fixture(scope="session")
+def hostile_url(builds: dict[str, SiteBuild]) -> str:
+    """harbour-tower with records whose free text is script, links and template syntax."""
+    return builds["hostile"].ready()
 
 
 def http_get(url: str) -> tuple[int, bytes]:
@@ -665,3 +684,39 @@ def test_a_client_without_records_has_a_report_for_its_period(empty_url: str, ta
         assert not BROKEN_WORDS.findall(text), f"{url}: {BROKEN_WORDS.findall(text)}"
         assert not tab.page.evaluate(BLANK_ROWS), f"{url}: blank table rows"
     tab.assert_clean(empty_url)
+
+
+HOSTILE = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    " [click](javascript:window.__pwned=3) <iframe src=javascript:window.__pwned=4></iframe>"
+    " {{ 7*7 }} {% raw %} !!! note | a | b |"
+)
+_CSV_HOSTILE = '"' + HOSTILE.replace('"', '""') + '"'
+HOSTILE_ROWS = {
+    "incidents.csv": (
+        f"INC9900001,harbour-tower,HT1,cctv,P2,2026-10-20 10:00,2026-10-20 11:00,2026-10-20 15:00,,"
+        f"{_CSV_HOSTILE},false,{_CSV_HOSTILE},{_CSV_HOSTILE},Reporter\n"
+    ),
+    "complaints.csv": (
+        f"CMP990001,harbour-tower,HT1,2026-10-20 10:00,phone,{_CSV_HOSTILE},2026-10-20 11:00,"
+        f"2026-10-21 11:00,resolved,false,{_CSV_HOSTILE},{_CSV_HOSTILE},4,{_CSV_HOSTILE},x,x,x\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("path", ["", "reports/2026-10/", "complaints/", "downloads/"])
+def test_hostile_text_is_shown_as_text_and_runs_nothing(
+    hostile_url: str, tab: Tab, path: str
+) -> None:
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_page(tab, f"{hostile_url}/harbour-tower/{path}")
+    page = tab.page
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None
+    tab.assert_clean(hostile_url)
+    assert dialogs == []
+    assert page.locator("article iframe, article script, article img[src='x']").count() == 0
+    if path in ("reports/2026-10/", "complaints/"):
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        assert " ".join(HOSTILE.split()) in article_text(page)
