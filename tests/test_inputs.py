@@ -7,16 +7,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import CLIENTS_YML, INCIDENTS, INCIDENTS_HEADER, write
+from conftest import (
+    ACTIONS_HEADER,
+    CLIENTS_YML,
+    COMPLAINTS_HEADER,
+    INCIDENTS,
+    INCIDENTS_HEADER,
+    MAINTENANCE_HEADER,
+    write,
+)
 from generator.errors import InputError
 from generator.inputs import read_inputs
-
-MAINTENANCE_HEADER = "job_id,client_id,site_id,system,kind,due_date,completed_at,status,first_time_fix,notes,technician"
-COMPLAINTS_HEADER = (
-    "complaint_id,client_id,site_id,received_at,channel,category,acknowledged_at,resolved_at,status,escalated,"
-    "root_cause,corrective_action,satisfaction,description,complainant_name,complainant_phone,complainant_email"
-)
-ACTIONS_HEADER = "action_id,client_id,meeting_date,meeting,level,decision,owner,due_date,status,closed_on,outcome"
 
 
 def problems(data: Path) -> list[str]:

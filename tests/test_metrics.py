@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from conftest import write
+from conftest import ACTIONS_HEADER, COMPLAINTS_HEADER, INCIDENTS_HEADER, MAINTENANCE_HEADER, write
 from generator.inputs import read_inputs
 from generator.metrics import compute_figures
 from generator.report import client_metrics, metrics_json
@@ -76,24 +76,6 @@ clients:
         P2: {attend: 4h, restore: 24h, calendar: business}
       incident_target_pct: 90
 """
-)
-
-INCIDENTS_HEADER = (
-    "incident_id,client_id,site_id,system,priority,reported_at,attended_at,resolved_at,"
-    "paused_minutes,pause_reason,outage,cause,summary,reported_by"
-)
-MAINTENANCE_HEADER = (
-    "job_id,client_id,site_id,system,kind,due_date,completed_at,status,first_time_fix,notes,"
-    "technician"
-)
-COMPLAINTS_HEADER = (
-    "complaint_id,client_id,site_id,received_at,channel,category,acknowledged_at,resolved_at,"
-    "status,escalated,root_cause,corrective_action,satisfaction,description,complainant_name,"
-    "complainant_phone,complainant_email"
-)
-ACTIONS_HEADER = (
-    "action_id,client_id,meeting_date,meeting,level,decision,owner,due_date,status,closed_on,"
-    "outcome"
 )
 
 
