@@ -380,7 +380,9 @@ def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart
     One element per line and no blank line, so that Markdown keeps the block as raw HTML."""
     if not _CHART_ID.fullmatch(chart_id):
         raise ValueError(f"chart_id must be lower-case letters, digits and dashes: {chart_id!r}")
-    spec = chart.properties(description=" ".join(str(description).split())).to_dict()
+    # The specs are validated against the Vega-Lite schema by the tests (tests/test_charts.py);
+    # validating them again for every client costs a third of a second per client.
+    spec = chart.properties(description=" ".join(str(description).split())).to_dict(validate=False)
     text = spec_json(spec)
     decimals = spec.get("usermeta", {}).get("svcsite", {}).get("decimals", {})
     caption = inline(description)

@@ -27,6 +27,7 @@ from generator.quality import DataQuality
 from generator.redact import redact_text
 from generator.render import render
 from generator.report import breaches, client_metrics, client_periods, granularity_of, metrics_json
+from generator.site_events import fragment_path, marker
 from generator.tables import TABLES
 
 CHARTS = {
@@ -99,13 +100,18 @@ class ClientView:
     def label(self, code: int) -> str:
         return label(code, self.granularity)
 
-    def title(self, code: int) -> str:
-        """'October 2026' or 'Q4 2026 (October to December)'."""
-        start, _ = bounds([code], self.granularity, self.config.timezone)
-        first = start.iloc[0]
+    @cached_property
+    def titles(self) -> dict[int, str]:
+        """'October 2026' or 'Q4 2026', for every period of the client."""
+        starts, _ = bounds(self.codes, self.granularity, self.config.timezone)
         if self.granularity == "month":
-            return first.strftime("%B\u00a0%Y")
-        return f"Q{(first.month - 1) // 3 + 1}\u00a0{first.year}"
+            names = [start.strftime("%B\u00a0%Y") for start in starts]
+        else:
+            names = [f"Q{(start.month - 1) // 3 + 1}\u00a0{start.year}" for start in starts]
+        return dict(zip(self.codes, names, strict=True))
+
+    def title(self, code: int) -> str:
+        return self.titles[code]
 
     @cached_property
     def document(self) -> dict[str, Any]:
@@ -182,13 +188,29 @@ class ClientView:
             )
         return rows
 
+    @cached_property
+    def record_periods(self) -> dict[str, pd.Series]:
+        """The period of each of the client's records, per source (computed once)."""
+        return {
+            source: period_codes(frame[START_COLUMN[source]], self.granularity)
+            for source, frame in self.records.items()
+        }
+
     def in_period(self, source: str, code: int) -> pd.DataFrame | None:
         records = self.records.get(source)
         if source not in self.present:
             return None
         if records is None:
             return pd.DataFrame(columns=list(TABLES[source].column_names))
-        return records[period_codes(records[START_COLUMN[source]], self.granularity) == code]
+        return records[self.record_periods[source] == code]
+
+    @cached_property
+    def breach_records(self) -> pd.DataFrame:
+        return breaches(self.records, self.granularity)
+
+    def breaches(self, code: int) -> pd.DataFrame:
+        """Every record of the period that missed its target."""
+        return self.breach_records[self.breach_records["period"] == code]
 
     def systems(self) -> list[dict[str, str]]:
         ids = sorted({system for site in self.client.sites for system in site.systems})
@@ -197,34 +219,61 @@ class ClientView:
     def site_names(self) -> dict[str, str]:
         return {site.id: site.name for site in self.client.sites}
 
-    def public_records(
-        self, source: str, code: int | None = None, display: bool = True
-    ) -> pd.DataFrame | None:
-        """The records (of one period) as they may be published: no personal-data column,
-        free text redacted; for display, site and system names beside their ids."""
-        records = self.records.get(source) if code is None else self.in_period(source, code)
-        if source not in self.present:
-            return None
-        table = TABLES[source]
-        if records is None:
-            return pd.DataFrame(columns=[c.name for c in table.columns if not c.personal])
-        frame = records.drop(columns=[c for c in table.personal_columns if c in records])
-        for column in table.free_text_columns:
-            frame[column] = redact_text(frame[column], self.client.people)
-        if display and "site_id" in frame:
+    @cached_property
+    def published(self) -> dict[str, pd.DataFrame | None]:
+        """Each source's records as they may be published: no personal-data column, free
+        text redacted (once per client, whatever pages show them)."""
+        published: dict[str, pd.DataFrame | None] = {}
+        for source, table in TABLES.items():
+            records = self.records.get(source)
+            if source not in self.present:
+                published[source] = None
+            elif records is None:
+                published[source] = pd.DataFrame(
+                    columns=[c.name for c in table.columns if not c.personal]
+                )
+            else:
+                frame = records.drop(columns=[c for c in table.personal_columns if c in records])
+                for column in table.free_text_columns:
+                    frame[column] = redact_text(frame[column], self.client.people)
+                published[source] = frame
+        return published
+
+    def public_records(self, source: str) -> pd.DataFrame | None:
+        """The published records, for display: site and system names beside their ids."""
+        published = self.published[source]
+        if published is None or published.empty:
+            return published
+        frame = published.copy()
+        if "site_id" in frame:
             frame["site"] = (
                 frame["site_id"]
                 .astype(str)
                 .map(self.site_names())
                 .fillna(frame["site_id"].astype(str))
             )
-        if display and "system" in frame:
+        if "system" in frame:
             frame["system"] = frame["system"].astype(str).map(system_name)
         return frame
 
+    @cached_property
+    def incidents_by_period(self) -> dict[int, list[dict[str, Any]]]:
+        """The published incidents of each period, in the order they were reported."""
+        frame = self.public_records("incidents")
+        if frame is None or frame.empty:
+            return {}
+        period = self.record_periods["incidents"].to_numpy(dtype="int64", na_value=-1)
+        ordered = frame.assign(period=period).sort_values(["period", "reported_at"], kind="stable")
+        codes = ordered.pop("period").to_numpy()
+        rows = ordered.to_dict("records")
+        starts = np.flatnonzero(np.diff(codes, prepend=-2)).tolist()
+        ends = [*starts[1:], len(rows)]
+        return {int(codes[start]): rows[start:end] for start, end in zip(starts, ends, strict=True)}
+
     def incident_rows(self, code: int) -> list[dict[str, Any]] | None:
-        frame = self.public_records("incidents", code)
-        return None if frame is None else frame.sort_values("reported_at").to_dict("records")
+        if self.published["incidents"] is None:
+            return None
+        return self.incidents_by_period.get(code, [])
 
     def system_names(self, site: Any) -> str:
         return ", ".join(system_name(system) for system in site.systems)
@@ -425,24 +474,24 @@ def client_pages(
         "provider": inputs.config.provider,
         "metrics": METRICS,
     }
-    pages = {
-        "index.md": render("pages/overview.md.j2", **context, trend=trend_chart(view)),
-        "incidents.md": render("pages/incidents.md.j2", **context),
-        "maintenance.md": render("pages/maintenance.md.j2", **context),
-        "complaints.md": render("pages/complaints.md.j2", **context),
-        "availability.md": render("pages/availability.md.j2", **context),
-        "actions.md": render("pages/actions.md.j2", **context),
-        "agreement.md": render(
-            "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
-        ),
-        "reports/index.md": render("pages/reports.md.j2", **context),
-    }
+    pages = (
+        render_page("index.md", "pages/overview.md.j2", **context, trend=trend_chart(view))
+        | render_page("incidents.md", "pages/incidents.md.j2", **context)
+        | render_page("maintenance.md", "pages/maintenance.md.j2", **context)
+        | render_page("complaints.md", "pages/complaints.md.j2", **context)
+        | render_page("availability.md", "pages/availability.md.j2", **context)
+        | render_page("actions.md", "pages/actions.md.j2", **context)
+        | render_page(
+            "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
+        )
+        | render_page("reports/index.md", "pages/reports.md.j2", **context)
+    )
     for code in view.codes:
-        pages[f"reports/{view.label(code)}.md"] = render(
+        pages |= render_page(
+            f"reports/{view.label(code)}.md",
             "pages/report.md.j2",
             **context,
             code=code,
-            breaches=breaches(figures, client, code),
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
@@ -451,10 +500,22 @@ def client_pages(
     embedded = {
         Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
     }
-    pages["downloads.md"] = render(
-        "pages/downloads.md.j2", **context, protected=protected, embedded=embedded
+    pages |= render_page(
+        "downloads.md", "pages/downloads.md.j2", **context, protected=protected, embedded=embedded
     )
     return pages if protected else pages | files
+
+
+def render_page(path: str, template: str, **context: object) -> dict[str, str]:
+    """The page at `path`, and the fragments its template set aside with
+    `fragment(name, html)`: ready HTML spliced in after Markdown (see generator.site_events)."""
+    fragments: dict[str, str] = {}
+
+    def fragment(name: str, html: str) -> str:
+        fragments[fragment_path(path, name)] = html
+        return marker(name)
+
+    return {path: render(template, **context, fragment=fragment)} | fragments
 
 
 def trend_chart(view: ClientView) -> str:
@@ -483,9 +544,10 @@ def downloads(view: ClientView) -> dict[str, str]:
     """The client's own records as CSV: no personal-data column, free text redacted."""
     files = {}
     for name, table in TABLES.items():
-        frame = view.public_records(name, display=False)
-        if frame is None:
+        published = view.published[name]
+        if published is None:
             continue
+        frame = published.copy()
         columns = [c.name for c in table.columns if not c.personal]
         for column in table.free_text_columns:
             # A cell starting like a formula would run in a spreadsheet: make it text.

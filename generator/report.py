@@ -134,75 +134,68 @@ def metrics_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def breaches(figures: Figures, client: Client, period_code: int) -> pd.DataFrame:
-    """Every record of the period that missed its target: which, which target, by how much."""
-    granularity = granularity_of(client)
+def breaches(records: dict[str, pd.DataFrame], granularity: Granularity) -> pd.DataFrame:
+    """Every record of one client that missed its target, with the period it belongs to:
+    which target, by how much. One pass over the client's records for all its periods."""
     rows = []
-    incidents = _in_period(figures, "incidents", client, period_code, granularity)
-    for part, status in (("attend", "attend_status"), ("restore", "restore_status")):
-        if incidents is None:
-            break
-        missed = incidents[incidents[status] == BREACHED]
+    incidents = records.get("incidents")
+    for part in ("attend", "restore") if incidents is not None else ():
+        missed = incidents[incidents[f"{part}_status"] == BREACHED]
         actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
         rows.append(
-            pd.DataFrame(
-                {
-                    "record": missed["incident_id"],
-                    "source": "incidents",
-                    "measure": part,
-                    "priority": missed["priority"],
-                    "target_minutes": missed[f"{part}_target"],
-                    "actual_minutes": actual,
-                    "over_minutes": actual - missed[f"{part}_target"],
-                    "still_open": missed[f"{part}_minutes"].isna(),
-                }
-            )
+            _missed(missed, "incidents", "incident_id", part, missed["priority"], granularity)
+            | {
+                "target_minutes": missed[f"{part}_target"],
+                "actual_minutes": actual,
+                "over_minutes": actual - missed[f"{part}_target"],
+                "still_open": missed[f"{part}_minutes"].isna(),
+            }
         )
-    complaints = _in_period(figures, "complaints", client, period_code, granularity)
+    complaints = records.get("complaints")
     for part in ("acknowledge", "resolve") if complaints is not None else ():
         missed = complaints[complaints[f"{part}_status"] == BREACHED]
         actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
         rows.append(
-            pd.DataFrame(
-                {
-                    "record": missed["complaint_id"],
-                    "source": "complaints",
-                    "measure": part,
-                    "priority": None,
-                    "target_minutes": missed[f"{part}_target"],
-                    "actual_minutes": actual,
-                    "over_minutes": actual - missed[f"{part}_target"],
-                    "still_open": missed[f"{part}_minutes"].isna(),
-                }
-            )
+            _missed(missed, "complaints", "complaint_id", part, None, granularity)
+            | {
+                "target_minutes": missed[f"{part}_target"],
+                "actual_minutes": actual,
+                "over_minutes": actual - missed[f"{part}_target"],
+                "still_open": missed[f"{part}_minutes"].isna(),
+            }
         )
-    maintenance = _in_period(figures, "maintenance", client, period_code, granularity)
+    maintenance = records.get("maintenance")
     if maintenance is not None:
         missed = maintenance[maintenance["job_status"].isin(["late", "overdue"])]
         rows.append(
-            pd.DataFrame(
-                {
-                    "record": missed["job_id"],
-                    "source": "maintenance",
-                    "measure": missed["job_status"],
-                    "priority": None,
-                    "target_minutes": None,
-                    "actual_minutes": None,
-                    "over_minutes": missed["days_late"] * 1440.0,
-                    "still_open": missed["job_status"] == "overdue",
-                }
-            )
+            _missed(missed, "maintenance", "job_id", missed["job_status"], None, granularity)
+            | {
+                "target_minutes": None,
+                "actual_minutes": None,
+                "over_minutes": missed["days_late"] * 1440.0,
+                "still_open": missed["job_status"] == "overdue",
+            }
         )
-    if not rows:
-        return pd.DataFrame()
-    return pd.concat(rows, ignore_index=True)
+    columns = ["period", "record", "source", "measure", "priority"]
+    columns += ["target_minutes", "actual_minutes", "over_minutes", "still_open"]
+    frames = [pd.DataFrame(row, columns=columns) for row in rows]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
 
 
-def _in_period(
-    figures: Figures, source: str, client: Client, period_code: int, granularity: Granularity
-) -> pd.DataFrame | None:
-    records = figures.records.get(source)
-    if records is None:
-        return None
-    mine = records[records["client_id"] == client.id]
-    return mine[period_codes(mine[START_COLUMN[source]], granularity) == period_code]
+def _missed(
+    missed: pd.DataFrame,
+    source: str,
+    id_column: str,
+    measure: object,
+    priority: object,
+    granularity: Granularity,
+) -> dict[str, object]:
+    return {
+        "period": period_codes(missed[START_COLUMN[source]], granularity),
+        "record": missed[id_column],
+        "source": source,
+        "measure": measure,
+        "priority": priority,
+    }

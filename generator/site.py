@@ -16,7 +16,7 @@ import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from generator import __version__, charts
+from generator import __version__, charts, site_hook
 from generator.config import Client
 from generator.inputs import Inputs
 from generator.metrics import Figures
@@ -26,6 +26,7 @@ from generator.render import render
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
 CONTENT_DIR = Path("content")
+SITE_HOOK = Path(site_hook.__file__)
 DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
 # Generated pages, in the order of the navigation; hand-written pages follow.
@@ -192,7 +193,8 @@ def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) ->
             copyright=html.escape(
                 f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
             ),
-            hooks=[],  # the hook regenerates pages for `mkdocs serve`; here they are written
+            # Not mkdocs_hook.py, which generates the pages for `mkdocs serve`: here they are written.
+            hooks=[str(SITE_HOOK)],
             watch=[],
         )
         mkdocs_build(config)

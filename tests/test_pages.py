@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 
 from conftest import CLIENTS_YML, INCIDENTS, write
+from generator import site_events
 from generator.definitions import METRICS
 from generator.inputs import read_inputs
 from generator.metrics import compute_figures
 from generator.pages import client_pages, split_by_client
 from generator.report import SHAPE
+from generator.site_events import splice
 
 AS_OF = pd.Timestamp("2026-10-31 23:59", tz="Asia/Hong_Kong")
 
@@ -26,7 +28,13 @@ def pages_for(data: Path, client_id: str, as_of: pd.Timestamp = AS_OF) -> dict[s
     inputs = read_inputs(data)
     figures = compute_figures(inputs.config, inputs.tables, as_of)
     records = split_by_client(figures).get(client_id, {})
-    return client_pages(inputs, figures, inputs.config.client(client_id), records)
+    pages = client_pages(inputs, figures, inputs.config.client(client_id), records)
+    # Each page as it is published: its record tables spliced in (see generator.site_events).
+    return {
+        path: splice(text, path, pages.__getitem__)
+        for path, text in pages.items()
+        if not path.startswith(site_events.FOLDER)
+    }
 
 
 def html(page: str) -> str:
