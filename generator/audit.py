@@ -866,9 +866,17 @@ def _audit_clients(
     }
 
 
-def audit_client(
-    client_dir: Path, config: Config, client_id: str, inputs: Inputs | None = None
-) -> list[Finding]:
-    """The findings of one client's site."""
-    auditor = _Auditor(Path(client_dir).parent, _targets(config, inputs))
-    return auditor.client(config.client(client_id), Path(client_dir))
+class SiteAudit:
+    """The audit of a build, site by site as each is made: what to look for is found once
+    (before the build's worker processes are forked, which then share it)."""
+
+    def __init__(self, site_dir: Path, config: Config, inputs: Inputs | None = None) -> None:
+        self.config = config
+        self._auditor = _Auditor(Path(site_dir), _targets(config, inputs))
+
+    def client(self, client_id: str, client_dir: Path) -> list[Finding]:
+        """The findings of one client's site, wherever it was built."""
+        return self._auditor.client(self.config.client(client_id), Path(client_dir))
+
+    def landing(self) -> list[Finding]:
+        return self._auditor.landing()

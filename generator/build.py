@@ -21,14 +21,21 @@ from rich.console import Console
 from rich.progress import Progress
 
 from generator import charts
-from generator.audit import audit_sites
+from generator.audit import Finding, SiteAudit
 from generator.config import Config
 from generator.errors import UsageError
 from generator.inputs import Inputs, read_inputs
 from generator.metrics import Figures, compute_figures
 from generator.pages import split_by_client
 from generator.quality import write_report
-from generator.site import ClientBuildError, build_client_site, prepare_client, write_root
+from generator.site import (
+    ClientBuildError,
+    build_client_site,
+    code_digest,
+    input_fingerprint,
+    prepare_client,
+    write_root,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -72,8 +79,12 @@ def build(
     try:
         write_root(staging)
         fingerprints = _load_fingerprints(out_dir)
-        outcomes = _build_sites(inputs, figures, selected, staging, out_dir, fingerprints, jobs)
-        findings = audit_sites(staging, inputs.config, inputs)
+        audit = SiteAudit(staging, inputs.config, inputs)
+        outcomes = _build_sites(
+            inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs
+        )
+        # Each site was audited as it was built; the root pages are audited here.
+        findings = [f for outcome in outcomes for f in outcome.findings] + audit.landing()
         for finding in findings:
             print(f"audit: {finding}", file=sys.stderr)
         if findings:
@@ -96,6 +107,7 @@ class Outcome:
     fingerprint: str = ""
     message: str = ""
     seconds: float = 0.0
+    findings: tuple[Finding, ...] = ()
 
 
 # What the worker processes share, set before they are forked (never pickled per client).
@@ -109,6 +121,7 @@ def _build_sites(
     staging: Path,
     out_dir: Path,
     fingerprints: dict[str, str],
+    audit: SiteAudit,
     jobs: int,
 ) -> list[Outcome]:
     charts.vega_bundle()  # made once here, inherited by every worker
@@ -119,7 +132,9 @@ def _build_sites(
         staging=staging,
         out_dir=out_dir,
         fingerprints=fingerprints,
+        audit=audit,
     )
+    code_digest()  # hashed once here, inherited by every worker
     outcomes: list[Outcome] = []
     with Progress(
         *Progress.get_default_columns(), console=Console(stderr=True), transient=True
@@ -141,20 +156,24 @@ def _build_sites(
 
 
 def _build_one(client_id: str) -> Outcome:
-    """Prepare one client's pages; build its site unless nothing it depends on changed."""
+    """Build one client's site and audit it, unless nothing it is made from changed."""
     started = time.perf_counter()
     inputs: Inputs = _SHARED["inputs"]  # type: ignore[assignment]
+    figures: Figures = _SHARED["figures"]  # type: ignore[assignment]
     records = _SHARED["records"].get(client_id, {})  # type: ignore[attr-defined]
-    prepared = prepare_client(inputs, _SHARED["figures"], client_id, records)  # type: ignore[arg-type]
+    fingerprint = input_fingerprint(inputs, figures, client_id, records)
     out_dir: Path = _SHARED["out_dir"]  # type: ignore[assignment]
     previous = _SHARED["fingerprints"].get(client_id)  # type: ignore[attr-defined]
-    if previous == prepared.fingerprint and (out_dir / client_id / "index.html").is_file():
-        return Outcome(client_id, "unchanged", prepared.fingerprint)
+    if previous == fingerprint and (out_dir / client_id / "index.html").is_file():
+        return Outcome(client_id, "unchanged", fingerprint)
+    site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
-        build_client_site(prepared, inputs, _SHARED["staging"] / client_id)  # type: ignore[operator]
+        build_client_site(prepare_client(inputs, figures, client_id, records), inputs, site_dir)
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
-    return Outcome(client_id, "built", prepared.fingerprint, seconds=time.perf_counter() - started)
+    findings = _SHARED["audit"].client(client_id, site_dir)  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - started
+    return Outcome(client_id, "built", fingerprint, seconds=seconds, findings=tuple(findings))
 
 
 def _fingerprint_file(out_dir: Path) -> Path:

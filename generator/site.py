@@ -10,6 +10,8 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +24,7 @@ from generator.inputs import Inputs
 from generator.metrics import Figures
 from generator.pages import client_pages
 from generator.render import render
+from generator.report import client_metrics, metrics_json
 
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
@@ -149,12 +152,11 @@ def plugins(client: Client, work_dir: Path) -> list[object]:
 
 @dataclass(frozen=True)
 class PreparedSite:
-    """One client's pages, ready for MkDocs, and the fingerprint of everything they depend on."""
+    """One client's pages, ready for MkDocs."""
 
     client: Client
     pages: dict[str, str]
     handwritten: list[HandWritten]
-    fingerprint: str
 
 
 def prepare_client(
@@ -163,16 +165,48 @@ def prepare_client(
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
     pages = client_pages(inputs, figures, client, records, handwritten)
+    return PreparedSite(client, pages, handwritten)
+
+
+@cache
+def code_digest() -> str:
+    """What every site is made with: the generator's code and templates, the theme overrides,
+    mkdocs.yml and the versions of MkDocs and its plugins."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\n{site_url(inputs, client_id)}\n".encode())
+    for package in ("mkdocs", "mkdocs-material", "mkdocs-encryptcontent-plugin", "jinja2"):
+        digest.update(f"{package} {metadata.version(package)}\n".encode())
+    generator_dir = Path(__file__).parent
+    sources = [p for p in generator_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    sources += [p for p in THEME_DIR.rglob("*") if p.is_file()] + [MKDOCS_FILE]
+    for path in sorted(sources):
+        digest.update(f"{path}\n".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_fingerprint(
+    inputs: Inputs, figures: Figures, client_id: str, records: dict[str, pd.DataFrame]
+) -> str:
+    """Everything one client's site is made from, hashed before any page is rendered: its
+    slice of the data and of the figures (with the portfolio benchmark), its config and
+    the portfolio's, its password, its hand-written content, and the code."""
+    client = inputs.config.client(client_id)
+    config = inputs.config
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\n{code_digest()}\n{site_url(inputs, client_id)}\n".encode())
+    digest.update(client.model_dump_json().encode())
+    digest.update(config.provider.model_dump_json().encode())
+    digest.update(f"{config.timezone}\n{sorted(inputs.quality.absent)}\n".encode())
+    digest.update(config.model_dump_json(include={"calendars"}).encode())
     if client.password_env:  # a new password must rebuild (only its hash is kept)
         digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
-    for path, text in sorted(pages.items()):
-        digest.update(f"{path}\n{len(text)}\n".encode() + text.encode())
-    theme_files = sorted(p for p in THEME_DIR.rglob("*") if p.is_file())
-    for path in [MKDOCS_FILE, *theme_files, *(page.source for page in handwritten)]:
-        digest.update(f"{path}\n".encode() + path.read_bytes())
-    return PreparedSite(client, pages, handwritten, digest.hexdigest())
+    # metrics.json: every figure of every period, the benchmark, the data counts, as_of.
+    digest.update(metrics_json(client_metrics(figures, client, inputs.quality)).encode())
+    for source, frame in sorted(records.items()):
+        digest.update(f"{source} {list(frame.columns)}\n".encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for page in handwritten_pages(client_id):
+        digest.update(f"{page.path}\n".encode() + page.source.read_bytes())
+    return digest.hexdigest()
 
 
 def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import INCIDENTS, REPO, write
 
@@ -168,6 +171,74 @@ def test_an_unchanged_client_is_not_rebuilt(portfolio: Path, tmp_path: Path) -> 
     changed = svcsite("build", "--data", str(portfolio), "--out", str(out))
     assert "harbour-tower: built;" in changed.stdout
     assert "kowloon-school: unchanged, not rebuilt;" in changed.stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of what a build reads from its working directory: mkdocs.yml, the theme
+    overrides and the hand-written content."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root)
+    for folder in ("site_overrides", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def test_a_client_is_rebuilt_when_its_content_or_the_theme_changes(
+    portfolio: Path, project: Path
+) -> None:
+    out = project / "site"
+
+    def build() -> str:
+        result = svcsite("build", "--data", str(portfolio), "--out", str(out), cwd=project)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "kowloon-school: built;" in build()
+    assert "kowloon-school: unchanged, not rebuilt;" in build()
+    write(
+        project / "content" / "clients" / "kowloon-school" / "visit.md", "# Site visit\n\nDone.\n"
+    )
+    rebuilt = build()
+    assert "kowloon-school: built;" in rebuilt
+    assert "harbour-tower: unchanged, not rebuilt;" in rebuilt
+    assert "Site visit" in (out / "kowloon-school" / "visit" / "index.html").read_text()
+    stylesheet = project / "site_overrides" / "assets" / "stylesheets" / "svcsite.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n/* changed */\n")
+    restyled = build()
+    assert "kowloon-school: built;" in restyled
+    assert "harbour-tower: built;" in restyled
+
+
+def test_two_builds_of_the_same_inputs_are_identical(portfolio: Path, tmp_path: Path) -> None:
+    def build(out: Path) -> dict[str, bytes]:
+        result = svcsite(
+            "build", "--data", str(portfolio), "--out", str(out), "--as-of", "2026-10-31T23:59"
+        )
+        assert result.returncode == 0, result.stderr
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+
+    first, second = build(tmp_path / "one" / "site"), build(tmp_path / "two" / "site")
+    assert "harbour-tower/reports/2026-10/index.html" in first
+    assert first == second
+
+
+def test_a_site_that_fails_the_audit_is_not_published(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert svcsite("build", "--data", str(portfolio), "--out", str(out)).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    write(
+        portfolio / "incidents.csv",
+        INCIDENTS.replace("Door 2 reader dead", "Same fault as at Kowloon Bay Secondary School"),
+    )
+    result = svcsite("build", "--data", str(portfolio), "--out", str(out))
+    assert result.returncode == 1
+    assert "names another client: 'Kowloon Bay Secondary School'" in result.stderr
+    assert "the audit found" in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_a_missing_password_fails_that_client_only(portfolio: Path, tmp_path: Path) -> None:
