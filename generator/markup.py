@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 # Everything Markdown (incl. extensions), HTML or a table could take as syntax.
 _SPECIAL = set("&<>\"'`*_[](){}#!|\\~^=+-:.$%@")
 _ENTITIES = str.maketrans({character: f"&#{ord(character)};" for character in _SPECIAL})
@@ -26,3 +28,10 @@ def inline(text: object) -> str:
         return ""
     collapsed = _SPACES.sub(" ", _CONTROLS.sub("", str(text))).strip()
     return collapsed.translate(_ENTITIES)
+
+
+def inline_column(values: pd.Series) -> pd.Series:
+    """`inline` of every value of a column at once (the same text, value by value)."""
+    text = values.astype(object).where(values.notna(), "").astype(str)
+    text = text.str.replace(_CONTROLS, "", regex=True).str.replace(_SPACES, " ", regex=True)
+    return text.str.strip().str.translate(_ENTITIES)

@@ -21,11 +21,12 @@ from generator import charts
 from generator.config import ALWAYS_OPEN, Client, Config, system_name
 from generator.definitions import HEADLINE, METRICS, Metric
 from generator.inputs import Inputs
+from generator.markup import inline_column
 from generator.metrics import START_COLUMN, Figures
 from generator.periods import bounds, label, period_codes
 from generator.quality import DataQuality
 from generator.redact import redact_text
-from generator.render import render
+from generator.render import html_rows, render, timestamp_column
 from generator.report import breaches, client_metrics, client_periods, granularity_of, metrics_json
 from generator.site_events import fragment_path, marker
 from generator.tables import TABLES
@@ -257,20 +258,32 @@ class ClientView:
         return frame
 
     @cached_property
-    def incidents_by_period(self) -> dict[int, list[dict[str, Any]]]:
-        """The published incidents of each period, in the order they were reported."""
+    def incidents_by_period(self) -> dict[int, list[str]]:
+        """The published incidents of each period, in the order they were reported, as HTML
+        table rows: formatted a column at a time (thousands of rows a client)."""
         frame = self.public_records("incidents")
         if frame is None or frame.empty:
             return {}
         period = self.record_periods["incidents"].to_numpy(dtype="int64", na_value=-1)
         ordered = frame.assign(period=period).sort_values(["period", "reported_at"], kind="stable")
-        codes = ordered.pop("period").to_numpy()
-        rows = ordered.to_dict("records")
+        codes = ordered["period"].to_numpy()
+        text = [
+            inline_column(ordered[column])
+            for column in ("incident_id", "site", "system", "priority")
+        ]
+        times = [
+            timestamp_column(ordered[column])
+            for column in ("reported_at", "attended_at", "resolved_at")
+        ]
+        statuses = [inline_column(ordered[c]) for c in ("attend_status", "restore_status")]
+        notes = [inline_column(ordered[column]) for column in ("cause", "summary")]
+        rows = html_rows([*text, *times, *statuses, *notes])
         starts = np.flatnonzero(np.diff(codes, prepend=-2)).tolist()
         ends = [*starts[1:], len(rows)]
         return {int(codes[start]): rows[start:end] for start, end in zip(starts, ends, strict=True)}
 
-    def incident_rows(self, code: int) -> list[dict[str, Any]] | None:
+    def incident_rows(self, code: int) -> list[str] | None:
+        """The period's incidents as HTML table rows (None: no incident records supplied)."""
         if self.published["incidents"] is None:
             return None
         return self.incidents_by_period.get(code, [])

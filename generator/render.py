@@ -59,6 +59,19 @@ def day(value: object) -> str:
     return DASH if _missing(value) else value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
 
 
+def timestamp_column(values: pd.Series) -> pd.Series:
+    """`timestamp` of every value of a column at once."""
+    return values.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(values.notna(), DASH)
+
+
+def html_rows(cells: list[pd.Series]) -> list[str]:
+    """The `<tr>` of each row of a table whose cells, column by column, are inert HTML."""
+    rows = "<tr><td>" + cells[0]
+    for column in cells[1:]:
+        rows = rows + "</td><td>" + column
+    return (rows + "</td></tr>").tolist()
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(

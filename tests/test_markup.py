@@ -10,11 +10,13 @@ import unicodedata
 from html.parser import HTMLParser
 
 import markdown
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import inline
+from generator.markup import inline, inline_column
+from generator.render import html_rows, timestamp, timestamp_column
 
 PROPERTY = settings(
     max_examples=int(os.environ.get("MARKUP_EXAMPLES", "300")),
@@ -178,3 +180,26 @@ def test_missing_values_are_empty() -> None:
     assert inline(float("nan")) == ""
     assert inline(12.5) == "12&#46;5"
     assert inline("  a \n\t b  ") == "a b"
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.none(), st.text(), st.sampled_from(HOSTILE)), max_size=20))
+def test_a_column_at_once_is_the_same_text_as_value_by_value(values: list[str | None]) -> None:
+    for dtype in (object, "string[pyarrow]"):
+        column = pd.Series(values, dtype=dtype)
+        assert inline_column(column).tolist() == [inline(value) for value in values]
+
+
+def test_timestamps_and_rows_a_column_at_once() -> None:
+    instants = pd.Series(
+        pd.to_datetime(["2026-10-02 10:00", None, "2026-12-31 23:59"]).tz_localize("Asia/Hong_Kong")
+    )
+    formatted = timestamp_column(instants)
+    assert formatted.tolist() == [timestamp(value) for value in instants]
+    assert formatted.tolist() == ["2026-10-02 10:00", "–", "2026-12-31 23:59"]
+    rows = html_rows([inline_column(pd.Series(["INC-1", "<b>", None])), formatted])
+    assert rows == [
+        "<tr><td>INC&#45;1</td><td>2026-10-02 10:00</td></tr>",
+        "<tr><td>&#60;b&#62;</td><td>–</td></tr>",
+        "<tr><td></td><td>2026-12-31 23:59</td></tr>",
+    ]
