@@ -12,7 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -57,8 +57,10 @@ def build(
     shard: tuple[int, int] | None = None,
 ) -> int:
     """Build the site of every client (or of `clients`) into `out_dir`."""
+    laps = _Laps()
     # Load and validate: structural problems raise InputError before anything is written.
     inputs = read_inputs(data_dir)
+    laps.lap("load and validate")
     _print_quality(inputs)
     if strict and _strict_failure(inputs):
         return EXIT_INVALID
@@ -70,6 +72,7 @@ def build(
 
     # Every figure, for the whole portfolio at once.
     figures = compute_figures(inputs.config, inputs.tables, report_as_of)
+    laps.lap("figures")
 
     # The operator's data-quality report, beside the sites.
     write_report(inputs.quality, out_dir.parent / "build")
@@ -80,9 +83,11 @@ def build(
         write_root(staging)
         fingerprints = _load_fingerprints(out_dir)
         audit = SiteAudit(staging, inputs.config, inputs)
+        laps.lap("data-quality report and audit setup")
         outcomes = _build_sites(
             inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs
         )
+        laps.lap("client sites")
         # Each site was audited as it was built; the root pages are audited here.
         findings = [f for outcome in outcomes for f in outcome.findings] + audit.landing()
         for finding in findings:
@@ -96,6 +101,8 @@ def build(
         _save_fingerprints(out_dir, fingerprints)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    laps.lap("swap in")
+    _save_timings(out_dir, laps, outcomes, jobs)
     _print_summary(inputs, outcomes)
     return EXIT_INVALID if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
@@ -106,7 +113,7 @@ class Outcome:
     status: str  # built | unchanged | failed
     fingerprint: str = ""
     message: str = ""
-    seconds: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)  # pages, mkdocs, audit
     findings: tuple[Finding, ...] = ()
 
 
@@ -157,23 +164,59 @@ def _build_sites(
 
 def _build_one(client_id: str) -> Outcome:
     """Build one client's site and audit it, unless nothing it is made from changed."""
-    started = time.perf_counter()
+    laps = _Laps()
     inputs: Inputs = _SHARED["inputs"]  # type: ignore[assignment]
     figures: Figures = _SHARED["figures"]  # type: ignore[assignment]
     records = _SHARED["records"].get(client_id, {})  # type: ignore[attr-defined]
     fingerprint = input_fingerprint(inputs, figures, client_id, records)
+    laps.lap("fingerprint")
     out_dir: Path = _SHARED["out_dir"]  # type: ignore[assignment]
     previous = _SHARED["fingerprints"].get(client_id)  # type: ignore[attr-defined]
     if previous == fingerprint and (out_dir / client_id / "index.html").is_file():
         return Outcome(client_id, "unchanged", fingerprint)
     site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
-        build_client_site(prepare_client(inputs, figures, client_id, records), inputs, site_dir)
+        prepared = prepare_client(inputs, figures, client_id, records)
+        laps.lap("pages")
+        build_client_site(prepared, inputs, site_dir)
+        laps.lap("mkdocs")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
     findings = _SHARED["audit"].client(client_id, site_dir)  # type: ignore[attr-defined]
-    seconds = time.perf_counter() - started
-    return Outcome(client_id, "built", fingerprint, seconds=seconds, findings=tuple(findings))
+    laps.lap("audit")
+    return Outcome(client_id, "built", fingerprint, seconds=laps.seconds, findings=tuple(findings))
+
+
+class _Laps:
+    """Seconds spent in each stage, one after the other."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def _save_timings(out_dir: Path, laps: _Laps, outcomes: list[Outcome], jobs: int) -> None:
+    """build/<out>-timings.json: where the time went (for the operator and `make bench`)."""
+    built = [outcome for outcome in outcomes if outcome.status == "built"]
+    per_client = {
+        stage: sum(outcome.seconds.get(stage, 0.0) for outcome in built)
+        for stage in ("fingerprint", "pages", "mkdocs", "audit")
+    }
+    timings = {
+        "jobs": jobs,
+        "clients": {"built": len(built), "unchanged": len(outcomes) - len(built)},
+        "stages": laps.seconds,
+        "total": sum(laps.seconds.values()),
+        "client_sites_cpu_seconds": per_client,
+        "per_client": {outcome.client_id: outcome.seconds for outcome in built},
+    }
+    path = out_dir.parent / "build" / f"{out_dir.name}-timings.json"
+    path.write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
 
 
 def _fingerprint_file(out_dir: Path) -> Path:
@@ -200,7 +243,14 @@ def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
         if outcome.status == "failed":
             print(f"error: {outcome.message}; its previous site is left as it was", file=sys.stderr)
             continue
-        what = "built" if outcome.status == "built" else "unchanged, not rebuilt"
+        if outcome.status == "built":
+            spent = outcome.seconds
+            what = (
+                f"built in {sum(spent.values()):.1f} s (pages {spent['pages']:.1f}, "
+                f"MkDocs {spent['mkdocs']:.1f}, audit {spent['audit']:.1f})"
+            )
+        else:
+            what = "unchanged, not rebuilt"
         if client.password_env is None:
             print(f"{client.id}: {what}; readable by anyone who has its address (no password_env)")
         else:

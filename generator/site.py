@@ -211,27 +211,33 @@ def input_fingerprint(
 
 def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) -> None:
     """Build one client's complete site into `site_dir`; ClientBuildError if it cannot be."""
-    client, handwritten = prepared.client, prepared.handwritten
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as work:
         docs = Path(work) / "docs"
-        write_docs(prepared.pages, handwritten, docs)
-        config = load_config(
-            config_file=str(MKDOCS_FILE),
-            docs_dir=str(docs),
-            site_dir=str(site_dir),
-            plugins=plugins(client, Path(work)),
-            site_name=client.name,
-            site_url=site_url(inputs, client.id),
-            nav=navigation(handwritten),
-            copyright=html.escape(
-                f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
-            ),
-            # Not mkdocs_hook.py, which generates the pages for `mkdocs serve`: here they are written.
-            hooks=[str(SITE_HOOK)],
-            watch=[],
-        )
-        mkdocs_build(config)
+        write_docs(prepared.pages, prepared.handwritten, docs)
+        settings = mkdocs_settings(prepared, inputs, docs, site_dir, Path(work))
+        mkdocs_build(load_config(config_file=str(MKDOCS_FILE), **settings))
+
+
+def mkdocs_settings(
+    prepared: PreparedSite, inputs: Inputs, docs_dir: Path, site_dir: Path, work_dir: Path
+) -> dict[str, object]:
+    """What one client's site sets over mkdocs.yml."""
+    client = prepared.client
+    return {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "plugins": plugins(client, work_dir),
+        "site_name": client.name,
+        "site_url": site_url(inputs, client.id),
+        "nav": navigation(prepared.handwritten),
+        "copyright": html.escape(
+            f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
+        ),
+        # Not mkdocs_hook.py, which generates the pages for `mkdocs serve`: here they are written.
+        "hooks": [str(SITE_HOOK)],
+        "watch": [],
+    }
 
 
 def write_root(out_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,10 +128,20 @@ def test_build_writes_sites_report_and_metrics(portfolio: Path, tmp_path: Path) 
         "build", "--data", str(portfolio), "--out", str(out), "--as-of", "2026-10-31T23:59"
     )
     assert result.returncode == 0, result.stderr
-    assert (
-        "harbour-tower: built; readable by anyone who has its address (no password_env)"
-        in result.stdout
+    assert re.search(
+        r"^harbour-tower: built in [0-9.]+ s \(pages [0-9.]+, MkDocs [0-9.]+, audit [0-9.]+\); "
+        r"readable by anyone who has its address \(no password_env\)$",
+        result.stdout,
+        re.MULTILINE,
     )
+    timings = json.loads((tmp_path / "build" / "site-timings.json").read_text())
+    assert timings["clients"] == {"built": 2, "unchanged": 0}
+    assert set(timings["per_client"]["harbour-tower"]) == {
+        "fingerprint",
+        "pages",
+        "mkdocs",
+        "audit",
+    }
     for client in ("harbour-tower", "kowloon-school"):
         assert (out / client / "index.html").is_file()
     quality = json.loads((tmp_path / "build" / "data-quality.json").read_text())
@@ -169,7 +180,7 @@ def test_an_unchanged_client_is_not_rebuilt(portfolio: Path, tmp_path: Path) -> 
         INCIDENTS.replace("Door 2 reader dead", "Door 2 reader replaced"),
     )
     changed = svcsite("build", "--data", str(portfolio), "--out", str(out))
-    assert "harbour-tower: built;" in changed.stdout
+    assert "harbour-tower: built in" in changed.stdout
     assert "kowloon-school: unchanged, not rebuilt;" in changed.stdout
 
 
@@ -195,20 +206,20 @@ def test_a_client_is_rebuilt_when_its_content_or_the_theme_changes(
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    assert "kowloon-school: built;" in build()
+    assert "kowloon-school: built in" in build()
     assert "kowloon-school: unchanged, not rebuilt;" in build()
     write(
         project / "content" / "clients" / "kowloon-school" / "visit.md", "# Site visit\n\nDone.\n"
     )
     rebuilt = build()
-    assert "kowloon-school: built;" in rebuilt
+    assert "kowloon-school: built in" in rebuilt
     assert "harbour-tower: unchanged, not rebuilt;" in rebuilt
     assert "Site visit" in (out / "kowloon-school" / "visit" / "index.html").read_text()
     stylesheet = project / "site_overrides" / "assets" / "stylesheets" / "svcsite.css"
     stylesheet.write_text(stylesheet.read_text() + "\n/* changed */\n")
     restyled = build()
-    assert "kowloon-school: built;" in restyled
-    assert "harbour-tower: built;" in restyled
+    assert "kowloon-school: built in" in restyled
+    assert "harbour-tower: built in" in restyled
 
 
 def test_two_builds_of_the_same_inputs_are_identical(portfolio: Path, tmp_path: Path) -> None:
@@ -296,8 +307,10 @@ def test_a_password_client_has_no_plaintext_record_and_passes_the_audit(
         cwd=REPO, capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert (
-        "harbour-tower: built; protected by the password in $SVCSITE_TEST_PASSWORD" in result.stdout
+    assert re.search(
+        r"^harbour-tower: built in .*; protected by the password in \$SVCSITE_TEST_PASSWORD$",
+        result.stdout,
+        re.MULTILINE,
     )
     files = [p for p in (out / "harbour-tower").rglob("*") if p.is_file()]
     assert not [p for p in files if p.suffix == ".csv" or p.name == "metrics.json"]
