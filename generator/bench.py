@@ -3,14 +3,15 @@
     python -m generator.bench [--clients 200] [--months 36] [--jobs N] [--dir .bench]
 
 Generates the synthetic portfolio (once; reused while its size and seed are unchanged) and
-measures, each stage in a fresh process so that each pays its own start-up:
+measures, each in a fresh process so that each pays its own start-up:
 
 - reading the CSVs alone with `pyarrow.csv.read_csv` (the floor for loading),
-- load + validate (`read_inputs`), and the figures (`compute_figures`),
-- the full `svcsite build` (pages, MkDocs per client, audit), its peak memory, and an
-  unchanged rebuild,
-- one plain `mkdocs build` of a one-page Material site (the floor per site), so that the
-  full build can be set against one `mkdocs build` subprocess per client.
+- load + validate (`read_inputs`) and the figures (`compute_figures`),
+- the full `svcsite build` (pages, MkDocs and audit of every client, `--jobs` processes)
+  with its own account of each stage and its peak memory, then an unchanged rebuild,
+- the same client sites built the plain way, one `mkdocs build` subprocess per client in
+  turn (their pages written first, by one process), checked to be the same sites,
+- one plain `mkdocs build` of a one-page Material site (the floor per site).
 
 Prints a Markdown report and writes it to `docs/benchmarks.md`.
 """
@@ -18,21 +19,24 @@ Prints a Markdown report and writes it to `docs/benchmarks.md`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
 SEED = 7
+REPO = Path(__file__).resolve().parent.parent
 STAGES = """
 import json, sys, time
 from pathlib import Path
+from typing import Any
 started = time.perf_counter()
 from generator.inputs import read_inputs
 from generator.build import as_of_instant
@@ -44,6 +48,57 @@ figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, No
 computed = time.perf_counter()
 rows = {name: len(frame) for name, frame in inputs.tables.items()}
 print(json.dumps({"load": loaded - imported, "metrics": computed - loaded, "rows": rows}))
+"""
+# Runs a command and reports its wall time and the peak resident memory of its processes.
+MEASURED = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mib": peak}))
+"""
+# The plain way, first part: load, figures and every client's pages and mkdocs.yml (the
+# client's settings over mkdocs.yml, as `svcsite build` sets them), one client after another.
+PLAIN_DOCS = """
+import json, sys, time
+from pathlib import Path
+import yaml
+from generator.build import as_of_instant
+from generator.inputs import read_inputs
+from generator.metrics import compute_figures
+from generator.pages import split_by_client
+from generator.site import MKDOCS_FILE, THEME_DIR, mkdocs_settings, prepare_client, write_docs
+data, root = Path(sys.argv[1]), Path(sys.argv[2])
+started = time.perf_counter()
+inputs = read_inputs(data)
+figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
+records = split_by_client(figures)
+computed = time.perf_counter()
+base = yaml.safe_load(MKDOCS_FILE.read_text())
+base["theme"]["custom_dir"] = str(THEME_DIR.resolve())
+configs = []
+for client in inputs.config.clients:
+    docs, work = root / "docs" / client.id, root / "work" / client.id
+    prepared = prepare_client(inputs, figures, client.id, records.get(client.id, {}))
+    write_docs(prepared.pages, prepared.handwritten, docs)
+    settings = mkdocs_settings(prepared, inputs, docs, root / "site" / client.id, work)
+    work.mkdir(parents=True)
+    (work / "mkdocs.yml").write_text(yaml.safe_dump({**base, **settings}, allow_unicode=True))
+    configs.append(str(work / "mkdocs.yml"))
+print(json.dumps({"load and figures": computed - started,
+                  "pages": time.perf_counter() - computed, "configs": configs}))
+"""
+# The plain way, last part: the audit of every site, in one process.
+PLAIN_AUDIT = """
+import json, sys, time
+from pathlib import Path
+from generator.audit import audit_sites
+from generator.inputs import read_inputs
+inputs = read_inputs(Path(sys.argv[1]))
+started = time.perf_counter()
+findings = audit_sites(Path(sys.argv[2]), inputs.config, inputs, jobs=1)
+print(json.dumps({"audit": time.perf_counter() - started, "findings": len(findings)}))
 """
 
 
@@ -86,12 +141,10 @@ def _pyarrow_alone(data: Path) -> float:
     return float(_median_child([sys.executable, "-c", code, *files])["seconds"])
 
 
-def _timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        command, check=True, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    return time.perf_counter() - started
+def _measured(command: list[str], cwd: Path | None = None) -> dict[str, float]:
+    code = [sys.executable, "-c", MEASURED, *command]
+    result = subprocess.run(code, check=True, capture_output=True, text=True, cwd=cwd)
+    return json.loads(result.stdout)
 
 
 def _mkdocs_floor() -> float:
@@ -104,55 +157,126 @@ def _mkdocs_floor() -> float:
             "site_name: Floor\ntheme:\n  name: material\n  font: false\n"
         )
         mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "site")]
-        return statistics.median(_timed(mkdocs, cwd=root) for _ in range(3))
+        return statistics.median(_measured(mkdocs, cwd=root)["seconds"] for _ in range(3))
+
+
+def _plain_build(data: Path, root: Path) -> dict[str, float]:
+    """The same build the plain way: the same pipeline, but each client's site made by its
+    own `mkdocs build` subprocess, one client after another."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+
+    def child(code: str, *args: str) -> dict[str, Any]:
+        command = [sys.executable, "-c", code, *args]
+        return json.loads(
+            subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPO).stdout
+        )
+
+    written = child(PLAIN_DOCS, str(data), str(root))
+    mkdocs = [
+        _measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], cwd=REPO)
+        for config in written["configs"]
+    ]
+    audited = child(PLAIN_AUDIT, str(data), str(root / "site"))
+    return {
+        "load and figures": written["load and figures"],
+        "pages": written["pages"],
+        "mkdocs": sum(run["seconds"] for run in mkdocs),
+        "sites": len(mkdocs),
+        "audit": audited["audit"],
+    }
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _same_sites(built: Path, plain: Path, client_ids: list[str]) -> bool:
+    return all(
+        _tree_digest(built / client_id) == _tree_digest(plain / client_id)
+        for client_id in client_ids
+    )
 
 
 def run(directory: Path, clients: int, months: int, jobs: int) -> str:
+    directory = directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
     data = _portfolio(directory, clients, months)
     pyarrow_seconds = _pyarrow_alone(data)
     stages = _median_child([sys.executable, "-c", STAGES, str(data)])
     floor = _mkdocs_floor()
     out = directory / "site"
-    build = [
-        sys.executable,
-        "-m",
-        "generator",
-        "build",
-        "--data",
-        str(data),
-        "--out",
-        str(out),
-        "--jobs",
-        str(jobs),
-    ]
-    fingerprints = directory / "build" / "site-fingerprints.json"
-    fingerprints.unlink(missing_ok=True)
-    full = _timed(build)
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    unchanged = _timed(build)
-    rows = stages["rows"]
-    load, metrics = float(stages["load"]), float(stages["metrics"])  # type: ignore[arg-type]
-    per_client_floor = floor * clients
+    shutil.rmtree(out, ignore_errors=True)
+    (directory / "build" / "site-fingerprints.json").unlink(missing_ok=True)
+    build = [sys.executable, "-m", "generator", "build", "--data", str(data), "--out", str(out),
+             "--jobs", str(jobs)]  # fmt: skip
+    timings_file = directory / "build" / "site-timings.json"
+    full = _measured(build, cwd=REPO)
+    full_timings = json.loads(timings_file.read_text())
+    unchanged = _measured(build, cwd=REPO)
+    unchanged_timings = json.loads(timings_file.read_text())
+    plain = _plain_build(data, directory / "plain")
+    client_ids = sorted(full_timings["per_client"])
+    same = _same_sites(out, directory / "plain" / "site", client_ids)
+    return _report(
+        clients=clients, months=months, jobs=jobs, rows=stages["rows"], pyarrow=pyarrow_seconds,
+        load=float(stages["load"]), metrics=float(stages["metrics"]), floor=floor, full=full,
+        full_timings=full_timings, unchanged=unchanged, unchanged_timings=unchanged_timings,
+        plain=plain, same=same,
+    )  # fmt: skip
+
+
+def _report(**m: Any) -> str:
+    """The Markdown report of one run's measures."""
+    full, timings = m["full"]["seconds"], m["full_timings"]
+    stages, cpu = timings["stages"], timings["client_sites_cpu_seconds"]
+    built = timings["clients"]["built"]
+    plain = m["plain"]
+    plain_mkdocs = plain["mkdocs"]
+    plain_total = plain["load and figures"] + plain["pages"] + plain_mkdocs + plain["audit"]
+    unchanged = m["unchanged"]["seconds"]
+    rows = m["rows"]
+    per = {stage: cpu[stage] / max(built, 1) for stage in cpu}
     lines = [
         "# Benchmarks",
         "",
         f"`make bench` on {platform.node() or 'this machine'}: {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {platform.platform()}; {clients} clients x {months} months "
-        f"({rows.get('incidents', 0):,} incidents, {rows.get('maintenance', 0):,} maintenance jobs, "
-        f"{rows.get('complaints', 0):,} complaints, {rows.get('actions', 0):,} actions); --jobs {jobs}.",
+        f"{platform.python_version()}, {platform.platform()}. Portfolio: {m['clients']} clients x "
+        f"{m['months']} months ({rows.get('incidents', 0):,} incidents, "
+        f"{rows.get('maintenance', 0):,} maintenance jobs, {rows.get('complaints', 0):,} "
+        f"complaints, {rows.get('actions', 0):,} review actions). `svcsite build --jobs {m['jobs']}`.",
         "",
         "| Measure | Seconds | Against |",
         "|---|---:|---|",
-        f"| Read every CSV with pyarrow alone | {pyarrow_seconds:.2f} | the floor for loading |",
-        f"| Load + validate | {load:.2f} | {load / pyarrow_seconds:.2f}x pyarrow alone |",
-        f"| Every figure (metrics) | {metrics:.2f} | |",
-        f"| Full build (pages, MkDocs per client, audit) | {full:.1f} | {full / clients:.2f} s per client |",
-        f"| One plain `mkdocs build` of a one-page Material site | {floor:.2f} | the floor per site |",
-        f"| One `mkdocs build` subprocess per client (floor x {clients}) | {per_client_floor:.1f} | "
-        f"the full build takes {full / per_client_floor:.2f}x as long |",
-        f"| Unchanged rebuild | {unchanged:.1f} | {unchanged / full:.2f}x the full build |",
-        f"| Peak memory of a build | {peak_mib:,.0f} MiB | |",
+        f"| Read every CSV with pyarrow alone | {m['pyarrow']:.2f} | the floor for loading |",
+        f"| Load + validate | {m['load']:.2f} | {m['load'] / m['pyarrow']:.2f}x pyarrow alone |",
+        f"| Every figure (metrics) | {m['metrics']:.2f} | |",
+        f"| **Full build**, wall time | **{full:.1f}** | {built} sites built |",
+        f"| - load + validate, figures (in the build) | "
+        f"{stages['load and validate'] + stages['figures']:.1f} | |",
+        f"| - client sites, wall time (`--jobs {m['jobs']}`) | {stages['client sites']:.1f} | "
+        f"{stages['client sites'] / max(built, 1):.2f} s per site |",
+        f"| - pages, per client (CPU) | {per['pages']:.2f} | |",
+        f"| - MkDocs, per client (CPU, in process) | {per['mkdocs']:.2f} | |",
+        f"| - audit, per client (CPU) | {per['audit']:.2f} | |",
+        f"| **The same build the plain way**: one `mkdocs build` subprocess per client, "
+        f"in turn | **{plain_total:.1f}** | **the full build is {plain_total / full:.2f}x "
+        f"faster**; the same sites: {'yes' if m['same'] else 'NO'} |",
+        f"| - load + validate, figures | {plain['load and figures']:.1f} | |",
+        f"| - pages of every client, in turn | {plain['pages']:.1f} | |",
+        f"| - the `mkdocs build` subprocesses | {plain_mkdocs:.1f} | "
+        f"{plain_mkdocs / plain['sites']:.2f} s per site; the full build is "
+        f"{plain_mkdocs / full:.2f}x faster than these alone |",
+        f"| - audit of every site, in one process | {plain['audit']:.1f} | |",
+        f"| One plain `mkdocs build` of a one-page Material site | {m['floor']:.2f} | "
+        f"x {m['clients']} clients = {m['floor'] * m['clients']:.1f} s; the full build takes "
+        f"{full / (m['floor'] * m['clients']):.2f}x as long |",
+        f"| **Unchanged rebuild**, wall time | **{unchanged:.1f}** | {unchanged / full:.2f}x the "
+        f"full build; {m['unchanged_timings']['clients']['unchanged']} sites not rebuilt |",
+        f"| Peak memory of one process of the build | {m['full']['peak_mib']:,.0f} MiB | |",
         "",
     ]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ Jinja2 templates in `templates/pages/` hold the prose and the layout.
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +29,7 @@ from generator.quality import DataQuality
 from generator.redact import redact_text
 from generator.render import html_rows, render, timestamp_column
 from generator.report import breaches, client_metrics, client_periods, granularity_of, metrics_json
-from generator.site_events import fragment_path, marker
+from generator.site_events import fragments_path, marker
 from generator.tables import TABLES
 
 CHARTS = {
@@ -525,10 +526,13 @@ def render_page(path: str, template: str, **context: object) -> dict[str, str]:
     fragments: dict[str, str] = {}
 
     def fragment(name: str, html: str) -> str:
-        fragments[fragment_path(path, name)] = html
+        fragments[name] = html
         return marker(name)
 
-    return {path: render(template, **context, fragment=fragment)} | fragments
+    page = {path: render(template, **context, fragment=fragment)}
+    if not fragments:
+        return page
+    return page | {fragments_path(path): json.dumps(fragments, ensure_ascii=False)}
 
 
 def trend_chart(view: ClientView) -> str:

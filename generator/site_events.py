@@ -15,8 +15,11 @@ site, which would compile Material's templates again for each of hundreds of cli
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -34,26 +37,25 @@ def marker(name: str) -> str:
     return MARKER.format(name=name)
 
 
-def fragment_path(page: str, name: str) -> str:
-    """Where the fragment `name` of the page at `page` (e.g. reports/2026-10.md) is written,
-    relative to the docs folder."""
-    return (PurePosixPath(FOLDER) / PurePosixPath(page).with_suffix("") / f"{name}.html").as_posix()
+def fragments_path(page: str) -> str:
+    """Where the fragments of the page at `page` (e.g. reports/2026-10.md) are written, as
+    one JSON object of name -> HTML, relative to the docs folder."""
+    return (PurePosixPath(FOLDER) / PurePosixPath(page).with_suffix(".json")).as_posix()
 
 
-def splice(text: str, page: str, read: Callable[[str], str]) -> str:
-    """`text` (of the page at `page`) with every fragment marker replaced by its fragment;
-    `read` gives a fragment's text from its path relative to the docs folder."""
-    return _MARKER.sub(lambda match: read(fragment_path(page, match.group(1))), text)
+def splice(text: str, fragments: Mapping[str, str]) -> str:
+    """`text` with every fragment marker replaced by its fragment."""
+    return _MARKER.sub(lambda match: fragments[match.group(1)], text)
 
 
 def _spliced(text: str, page, config) -> str:
-    def read(relative: str) -> str:
-        try:
-            return (Path(config.docs_dir) / relative).read_text(encoding="utf-8")
-        except OSError as error:
-            raise PluginError(f"{page.file.src_uri}: a fragment is missing ({error})") from None
-
-    return splice(text, page.file.src_uri, read)
+    if not _MARKER.search(text):
+        return text
+    path = Path(config.docs_dir) / fragments_path(page.file.src_uri)
+    try:
+        return splice(text, json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError) as error:
+        raise PluginError(f"{page.file.src_uri}: its fragments are missing ({error!r})") from None
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -73,9 +75,47 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
-def on_env(env, config, files):
-    env.bytecode_cache = _COMPILED
-    return env
+def _listing(folder: str) -> tuple[str, ...]:
+    """A theme folder's files, outside dot-folders (Material's thousands of `.icons` are
+    never copied to a site: MkDocs would list them, then filter them out one by one)."""
+    names = jinja2.FileSystemLoader(folder).list_templates()
+    return tuple(name for name in names if not any(p.startswith(".") for p in name.split("/")))
+
+
+_installed_listing = cache(_listing)
+
+
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """The theme's loader, whose installed folders are listed once per process; the
+    project's own overrides are listed afresh (they can change under `mkdocs serve`)."""
+
+    def __init__(self, folders: list[str], own: str | None) -> None:
+        super().__init__(folders)
+        self.own = own
+
+    def list_templates(self) -> list[str]:
+        names: set[str] = set()
+        for folder in self.searchpath:
+            names.update(_listing(folder) if folder == self.own else _installed_listing(folder))
+        return sorted(names)
+
+
+@event_priority(100)  # before the search plugin asks for the theme's environment
+def on_config(config):
+    theme = config.theme
+    make_environment = type(theme).get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_environment(theme)
+        own = theme.custom_dir and os.path.abspath(theme.custom_dir)
+        env.loader = _ThemeLoader([os.path.abspath(d) for d in theme.dirs], own)
+        env.bytecode_cache = _COMPILED
+        return env
+
+    # MkDocs makes the theme's environment several times per site, and once per site it
+    # lists every file of the theme: here both come from what this process already has.
+    theme.get_env = get_env
+    return config
 
 
 def _encrypted(config) -> bool:

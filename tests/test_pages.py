@@ -19,7 +19,7 @@ from generator.inputs import read_inputs
 from generator.metrics import compute_figures
 from generator.pages import client_pages, split_by_client
 from generator.report import SHAPE
-from generator.site_events import splice
+from generator.site_events import fragments_path, splice
 
 AS_OF = pd.Timestamp("2026-10-31 23:59", tz="Asia/Hong_Kong")
 
@@ -31,7 +31,7 @@ def pages_for(data: Path, client_id: str, as_of: pd.Timestamp = AS_OF) -> dict[s
     pages = client_pages(inputs, figures, inputs.config.client(client_id), records)
     # Each page as it is published: its record tables spliced in (see generator.site_events).
     return {
-        path: splice(text, path, pages.__getitem__)
+        path: splice(text, json.loads(pages.get(fragments_path(path), "{}")))
         for path, text in pages.items()
         if not path.startswith(site_events.FOLDER)
     }
