@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import os
 import unicodedata
+from datetime import datetime
 from html.parser import HTMLParser
 
 import markdown
@@ -203,3 +204,24 @@ def test_timestamps_and_rows_a_column_at_once() -> None:
         "<tr><td>&#60;b&#62;</td><td>–</td></tr>",
         "<tr><td></td><td>2026-12-31 23:59</td></tr>",
     ]
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.datetimes(
+                min_value=datetime(1990, 1, 1),
+                max_value=datetime(2100, 1, 1),
+            ),
+        ),
+        max_size=20,
+    ),
+    st.sampled_from(["Asia/Hong_Kong", "Europe/London", "America/New_York", None]),
+)
+def test_timestamps_a_column_at_once_as_value_by_value(values, timezone) -> None:
+    instants = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+    if timezone is not None:
+        instants = instants.dt.tz_localize("UTC").dt.tz_convert(timezone)
+    assert timestamp_column(instants).tolist() == [timestamp(value) for value in instants]
