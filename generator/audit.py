@@ -187,6 +187,17 @@ class Finding:
 # ----------------------------------------------------------------------------- what to find
 
 
+def _outside(found: list[str], own: set[str], lower: str) -> list[str]:
+    """The found terms that are still in the lower-case text once every occurrence of the
+    site's own identifiers is blanked out."""
+    for key in sorted(own, key=len, reverse=True):  # the longest first
+        first, _, rest = key.partition(" ")
+        finder = _group_finder(first, frozenset([rest]))
+        lower = finder.sub(lambda match: " " * len(match.group(0)), lower)
+    spans = _Targets.find([_key(text) for text in found], lower)
+    return [text for text in found if _key(text) in spans]
+
+
 def _identifiers(client: Client) -> list[str]:
     """What names a client: its id, its name and its sites' names (ids of sites are too
     short and generic to search for reliably)."""
@@ -271,7 +282,8 @@ class _Targets:
             if self.words[key] <= words
         )
 
-    def find(self, keys: Iterable[str], lower: str) -> dict[str, tuple[int, int]]:
+    @staticmethod
+    def find(keys: Iterable[str], lower: str) -> dict[str, tuple[int, int]]:
         """Where each of the terms first is in the lower-case text, as a whole word: one
         search per first word (a literal, so a fast search), the rest tried where it is."""
         groups: dict[str, set[str]] = {}
@@ -621,6 +633,8 @@ class _Auditor:
 
         def named(file: _File) -> list[Finding]:
             found = [text for text in self.named(file, foreign) if _key(text) not in own]
+            if found:  # "Kowloon Bank" inside the site's own "Kowloon Bank (Central)" is not
+                found = _outside(found, own, file.decoded.lower())
             if not found:
                 return []
             return [Finding(str(file.path), f"names another client: {found[0]!r}" + _more(found))]

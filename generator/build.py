@@ -98,12 +98,15 @@ def build(
         built = [o.client_id for o in outcomes if o.status == "built"]
         _swap_in(staging, out_dir, built)
         fingerprints |= {o.client_id: o.fingerprint for o in outcomes if o.status != "failed"}
+        removed = _remove_former_clients(out_dir, inputs.config, fingerprints)
         _save_fingerprints(out_dir, fingerprints)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     laps.lap("swap in")
     _save_timings(out_dir, laps, outcomes, jobs)
     _print_summary(inputs, outcomes)
+    for client_id in removed:
+        print(f"{client_id}: removed; it is no longer in clients.yml")
     return EXIT_INVALID if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
 
@@ -309,6 +312,19 @@ def latest_timestamp(inputs: Inputs) -> pd.Timestamp:
     if not latest:
         return pd.Timestamp.now(tz=inputs.config.timezone).floor("min")
     return max(latest).tz_convert(inputs.config.timezone)
+
+
+def _remove_former_clients(
+    out_dir: Path, config: Config, fingerprints: dict[str, str]
+) -> list[str]:
+    """Take down the sites of clients no longer in clients.yml: a former client's reports
+    must not stay published. Only what an earlier build made (its fingerprints) is removed."""
+    known = {client.id for client in config.clients}
+    former = sorted(client_id for client_id in fingerprints if client_id not in known)
+    for client_id in former:
+        shutil.rmtree(out_dir / client_id, ignore_errors=True)
+        del fingerprints[client_id]
+    return former
 
 
 def _swap_in(staging: Path, out_dir: Path, built: list[str]) -> None:

@@ -181,6 +181,30 @@ def test_the_own_name_and_words_of_other_names_are_not_findings(site: Path, inpu
     assert audit_sites(site, inputs.config, inputs) == []
 
 
+def test_another_clients_name_inside_the_own_name_is_not_a_finding(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """'Kowloon Bay Secondary School (Annex)' holds the name of the client 'Kowloon Bay
+    Secondary School': its own pages say it, and that is no leak; saying it alone is."""
+    clients = (portfolio / "clients.yml").read_text()
+    annex = clients[clients.index("  - id: kowloon-school") :]
+    annex = annex.replace("kowloon-school", "kowloon-school-annex").replace(
+        "Kowloon Bay Secondary School", "Kowloon Bay Secondary School (Annex)"
+    )
+    write(portfolio / "clients.yml", clients + annex.replace("Main Campus", "Annex Block"))
+    config = read_inputs(portfolio).config
+    root = tmp_path / "site"
+    client_site(root, "kowloon-school-annex", "Kowloon Bay Secondary School (Annex)", "Annex Block")
+    assert audit_sites(root, config) == []
+    plant(root / "kowloon-school-annex/index.html", "<p>As at Kowloon Bay Secondary School.</p>")
+    assert reasons(audit_sites(root, config), root) == [
+        (
+            "kowloon-school-annex/index.html",
+            "names another client: 'Kowloon Bay Secondary School'",
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

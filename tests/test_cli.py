@@ -252,6 +252,20 @@ def test_a_site_that_fails_the_audit_is_not_published(portfolio: Path, tmp_path:
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+def test_a_client_removed_from_clients_yml_is_taken_down(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert svcsite("build", "--data", str(portfolio), "--out", str(out)).returncode == 0
+    assert (out / "kowloon-school" / "index.html").is_file()
+    clients = (portfolio / "clients.yml").read_text()
+    write(portfolio / "clients.yml", clients[: clients.index("  - id: kowloon-school")])
+    write(portfolio / "incidents.csv", INCIDENTS.replace(INCIDENTS.splitlines()[-1], ""))
+    result = svcsite("build", "--data", str(portfolio), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "kowloon-school: removed; it is no longer in clients.yml" in result.stdout
+    assert not (out / "kowloon-school").exists()
+    assert (out / "harbour-tower" / "index.html").is_file()
+
+
 def test_a_missing_password_fails_that_client_only(portfolio: Path, tmp_path: Path) -> None:
     text = (
         (portfolio / "clients.yml")
