@@ -38,6 +38,7 @@ call per client, finds something; a large portfolio is shared among one process 
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import html
@@ -768,6 +769,7 @@ def _page_findings(
         for match in _ACTIVE_ELEMENT.finditer(inert):
             element = (match.group(1) or "meta refresh").lower()
             findings.append(Finding(where, f"active element <{element}> (not from the project)"))
+    tags: list[tuple[int, int]] | None = None
     for match in _SCHEMED_VALUE.finditer(inert):
         value = next(group for group in match.groups() if group is not None)
         head = value[:300].lstrip("\x00\t\n\f\r ")  # a script URL starts with its scheme
@@ -775,6 +777,11 @@ def _page_findings(
             continue
         head = re.sub(r"[\x00-\x20]", "", html.unescape(head))
         if not _SCRIPT_URL.match(head):
+            continue
+        # Only inside a tag: text that reads `src=javascript:` is shown, never followed.
+        tags = tags if tags is not None else [tag.span() for tag in _OPEN_TAG.finditer(inert)]
+        around = bisect.bisect_right(tags, (match.start(), len(inert))) - 1
+        if around < 0 or tags[around][1] <= match.start():
             continue
         name = _NAME_BEFORE.search(inert, max(0, match.start() - 80), match.start())
         if name and name.group(1).lower() in _URL_ATTRIBUTES:

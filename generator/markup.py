@@ -35,3 +35,17 @@ def inline_column(values: pd.Series) -> pd.Series:
     text = values.astype(object).where(values.notna(), "").astype(str)
     text = text.str.replace(_CONTROLS, "", regex=True).str.replace(_SPACES, " ", regex=True)
     return text.str.strip().str.translate(_ENTITIES)
+
+
+_HTML_ENTITIES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
+
+
+def html_column(values: pd.Series) -> pd.Series:
+    """Every value of a column as inert text for HTML that Markdown never reads (a fragment
+    spliced in after it, see `generator.site_events`): control characters dropped, white
+    space collapsed, and only what HTML could read as markup escaped."""
+    text = values.astype(object).where(values.notna(), "").astype(str)
+    text = text.str.replace(_CONTROLS, "", regex=True).str.replace(_SPACES, " ", regex=True)
+    return text.str.strip().str.translate(_HTML_ENTITIES)

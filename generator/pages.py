@@ -22,7 +22,7 @@ from generator import charts
 from generator.config import ALWAYS_OPEN, Client, Config, system_name
 from generator.definitions import HEADLINE, METRICS, Metric
 from generator.inputs import Inputs
-from generator.markup import inline_column
+from generator.markup import html_column
 from generator.metrics import START_COLUMN, Figures
 from generator.periods import bounds, label, period_codes
 from generator.quality import DataQuality
@@ -268,16 +268,15 @@ class ClientView:
         period = self.record_periods["incidents"].to_numpy(dtype="int64", na_value=-1)
         ordered = frame.assign(period=period).sort_values(["period", "reported_at"], kind="stable")
         codes = ordered["period"].to_numpy()
-        text = [
-            inline_column(ordered[column])
-            for column in ("incident_id", "site", "system", "priority")
-        ]
+        # Markdown never reads these rows: escaping for HTML is enough (and keeps them small).
+        text = [html_column(ordered[column]) for column in ("incident_id", "site", "system")]
+        text += [html_column(ordered["priority"])]
         times = [
             timestamp_column(ordered[column])
             for column in ("reported_at", "attended_at", "resolved_at")
         ]
-        statuses = [inline_column(ordered[c]) for c in ("attend_status", "restore_status")]
-        notes = [inline_column(ordered[column]) for column in ("cause", "summary")]
+        statuses = [html_column(ordered[c]) for c in ("attend_status", "restore_status")]
+        notes = [html_column(ordered[column]) for column in ("cause", "summary")]
         rows = html_rows([*text, *times, *statuses, *notes])
         starts = np.flatnonzero(np.diff(codes, prepend=-2)).tolist()
         ends = [*starts[1:], len(rows)]

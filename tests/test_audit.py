@@ -342,6 +342,21 @@ def test_script_and_fetches_not_from_the_project_are_caught(
     ]
 
 
+def test_text_that_reads_like_a_script_url_is_not_a_finding(site: Path, inputs: Inputs) -> None:
+    """A record's text, escaped for HTML, may read `src=javascript:...`: it is shown, never
+    followed."""
+    plant(
+        site / "harbour-tower/reports/2026-10/index.html",
+        "<td>&lt;iframe src=javascript:alert(1)&gt; href=vbscript:x</td>",
+        "</tr>",
+    )
+    assert audit_sites(site, inputs.config, inputs) == []
+    plant(site / "harbour-tower/index.html", '<a title="x>y" href=javascript:alert(1)>z</a>')
+    assert reasons(audit_sites(site, inputs.config, inputs), site) == [
+        ("harbour-tower/index.html", "script URL in href: javascript:alert(1)")
+    ]
+
+
 def test_an_unterminated_script_is_caught(site: Path, inputs: Inputs) -> None:
     plant(site / "harbour-tower/index.html", "<script>alert(1)", "</body>")
     assert reasons(audit_sites(site, inputs.config, inputs), site) == [

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import inline, inline_column
+from generator.markup import html_column, inline, inline_column
 from generator.render import html_rows, timestamp, timestamp_column
 
 PROPERTY = settings(
@@ -225,3 +225,15 @@ def test_timestamps_a_column_at_once_as_value_by_value(values, timezone) -> None
     if timezone is not None:
         instants = instants.dt.tz_localize("UTC").dt.tz_convert(timezone)
     assert timestamp_column(instants).tolist() == [timestamp(value) for value in instants]
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.none(), st.text(), st.sampled_from(HOSTILE)), max_size=20))
+def test_fragment_text_is_inert_html_of_the_same_text(values: list[str | None]) -> None:
+    """Text for a fragment (never read by Markdown): no tag, no attribute break-out, and the
+    browser shows the value itself (its white space collapsed, control characters gone)."""
+    escaped = html_column(pd.Series(values, dtype=object)).tolist()
+    for value, text in zip(values, escaped, strict=True):
+        assert not set(text) & set("<>\"'")
+        shown = html.unescape(inline(value))
+        assert html.unescape(text) == shown

@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from conftest import CLIENTS_YML, INCIDENTS, write
-from generator import site_events
 from generator.definitions import METRICS
 from generator.inputs import read_inputs
 from generator.metrics import compute_figures
@@ -25,21 +24,21 @@ AS_OF = pd.Timestamp("2026-10-31 23:59", tz="Asia/Hong_Kong")
 
 
 def pages_for(data: Path, client_id: str, as_of: pd.Timestamp = AS_OF) -> dict[str, str]:
+    """The files of a client's docs folder: its pages, their fragments, its downloads."""
     inputs = read_inputs(data)
     figures = compute_figures(inputs.config, inputs.tables, as_of)
     records = split_by_client(figures).get(client_id, {})
-    pages = client_pages(inputs, figures, inputs.config.client(client_id), records)
-    # Each page as it is published: its record tables spliced in (see generator.site_events).
-    return {
-        path: splice(text, json.loads(pages.get(fragments_path(path), "{}")))
-        for path, text in pages.items()
-        if not path.startswith(site_events.FOLDER)
-    }
+    return client_pages(inputs, figures, inputs.config.client(client_id), records)
 
 
-def html(page: str) -> str:
-    body = page.split("---\n", 2)[-1]
-    return markdown.markdown(body, extensions=["tables", "md_in_html", "admonition", "attr_list"])
+def html(pages: dict[str, str], path: str) -> str:
+    """The page's HTML as published: Markdown, then its fragments spliced in (as MkDocs
+    does with generator.site_events)."""
+    body = pages[path].split("---\n", 2)[-1]
+    converted = markdown.markdown(
+        body, extensions=["tables", "md_in_html", "admonition", "attr_list"]
+    )
+    return splice(converted, json.loads(pages.get(fragments_path(path), "{}")))
 
 
 def test_every_page_renders_for_a_client_with_no_records_at_all(portfolio: Path) -> None:
@@ -97,7 +96,7 @@ def test_every_figure_is_on_the_methodology_page_and_in_metrics_json(portfolio: 
 def test_the_scorecard_shows_the_figures_of_metrics_json(portfolio: Path) -> None:
     pages = pages_for(portfolio, "harbour-tower")
     period = json.loads(pages["downloads/metrics.json"])["periods"][-1]
-    overview = html(pages["index.md"])
+    overview = html(pages, "index.md")
     assert f"<strong>{period['incidents']['attend']['compliance_pct']:.1f}%</strong>" in overview
     assert f"<strong>{period['availability']['overall_pct']:.2f}%</strong>" in overview
 
@@ -106,12 +105,12 @@ def test_csv_text_is_shown_as_text_never_markup(portfolio: Path) -> None:
     hostile = "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://evil/x.png) {{ 7*7 }} | **bold** <img src=x onerror=alert(1)>"
     write(portfolio / "incidents.csv", INCIDENTS.replace("Camera 3 offline", f'"{hostile}"'))
     pages = pages_for(portfolio, "harbour-tower")
-    rendered = html(pages["reports/2026-10.md"])
+    rendered = html(pages, "reports/2026-10.md")
     assert "<script" not in rendered
     assert "<img" not in rendered
     assert 'href="javascript' not in rendered
     assert "49" not in rendered.split("Summary")[-1].split("</table>")[0]
-    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;" in pages["reports/2026-10.md"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     cells = [unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", rendered)]
     assert " ".join(hostile.split()) in cells  # the reader sees exactly what was typed
 
