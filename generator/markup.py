@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 # Everything Markdown (incl. extensions), HTML or a table could take as syntax.
@@ -30,13 +31,6 @@ def inline(text: object) -> str:
     return collapsed.translate(_ENTITIES)
 
 
-def inline_column(values: pd.Series) -> pd.Series:
-    """`inline` of every value of a column at once (the same text, value by value)."""
-    text = values.astype(object).where(values.notna(), "").astype(str)
-    text = text.str.replace(_CONTROLS, "", regex=True).str.replace(_SPACES, " ", regex=True)
-    return text.str.strip().str.translate(_ENTITIES)
-
-
 _HTML_ENTITIES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
 )
@@ -45,7 +39,10 @@ _HTML_ENTITIES = str.maketrans(
 def html_column(values: pd.Series) -> pd.Series:
     """Every value of a column as inert text for HTML that Markdown never reads (a fragment
     spliced in after it, see `generator.site_events`): control characters dropped, white
-    space collapsed, and only what HTML could read as markup escaped."""
-    text = values.astype(object).where(values.notna(), "").astype(str)
+    space collapsed, and only what HTML could read as markup escaped. Each distinct value
+    is escaped once (a column of sites or priorities holds a handful)."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    text = pd.Series(distinct, dtype=object).astype(str)
     text = text.str.replace(_CONTROLS, "", regex=True).str.replace(_SPACES, " ", regex=True)
-    return text.str.strip().str.translate(_HTML_ENTITIES)
+    escaped = np.append(text.str.strip().str.translate(_HTML_ENTITIES).to_numpy(), "")
+    return pd.Series(escaped[codes], index=values.index, dtype=object)

@@ -27,7 +27,7 @@ from generator.metrics import START_COLUMN, Figures
 from generator.periods import bounds, label, period_codes
 from generator.quality import DataQuality
 from generator.redact import redact_text
-from generator.render import html_rows, render, timestamp_column
+from generator.render import csv_instant_column, html_rows, render, timestamp_column
 from generator.report import breaches, client_metrics, client_periods, granularity_of, metrics_json
 from generator.site_events import fragments_path, marker
 from generator.tables import TABLES
@@ -569,5 +569,8 @@ def downloads(view: ClientView) -> dict[str, str]:
             # A cell starting like a formula would run in a spreadsheet: make it text.
             formula = frame[column].str.match(r"[=+\-@\t\r]", na=False)
             frame[column] = frame[column].where(~formula, "'" + frame[column])
+        for column in columns:
+            if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+                frame[column] = csv_instant_column(frame[column])
         files[f"downloads/{name}.csv"] = frame[columns].to_csv(index=False, lineterminator="\n")
     return files

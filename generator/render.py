@@ -69,6 +69,33 @@ def timestamp_column(values: pd.Series) -> pd.Series:
     return text.str.replace("T", " ", regex=False).where(values.notna(), DASH)
 
 
+def csv_instant_column(values: pd.Series) -> pd.Series:
+    """Tz-aware instants as pandas writes them to CSV ('2026-10-02 10:00:00+08:00'), a
+    column at once; pandas formats them one by one. Sub-second values are left to pandas."""
+    if (values.dropna().dt.microsecond.any()) or (values.dropna().dt.nanosecond.any()):
+        return values
+    local = values.dt.tz_localize(None)
+    utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    wall = np.datetime_as_string(local.to_numpy(dtype="datetime64[s]"), unit="s")
+    offset = ((local - utc) // pd.Timedelta(minutes=1)).fillna(0).astype("int64").to_numpy()
+    hours, minutes = np.divmod(np.abs(offset), 60)
+    text = pd.Series(
+        np.char.add(
+            np.char.replace(wall, "T", " "),
+            np.char.add(
+                np.where(offset < 0, "-", "+"),
+                np.char.add(
+                    np.char.zfill(hours.astype(str), 2),
+                    np.char.add(":", np.char.zfill(minutes.astype(str), 2)),
+                ),
+            ),
+        ),
+        index=values.index,
+        dtype=object,
+    )
+    return text.where(values.notna(), None)
+
+
 def html_rows(cells: list[pd.Series]) -> list[str]:
     """The `<tr>` of each row of a table whose cells, column by column, are inert HTML."""
     rows = "<tr><td>" + cells[0]
