@@ -461,23 +461,29 @@ def _styled(
     Vega-Lite warn on every draw that it drops "fit-y".
     `decimals` (per column) tells `embed` how to show the numbers of the data table."""
     usermeta = {"svcsite": {"decimals": dict(decimals or {})}}
-    return (
-        chart.properties(
-            title=title,
-            width="container",
-            height=height,
-            background="transparent",
-            usermeta=usermeta,
-        )
-        .configure(font=FONT)
-        .configure_range(category=PALETTE)
-        .configure_view(stroke=None)
-        .configure_title(anchor="start", fontSize=14, fontWeight="bold", offset=10)
-        .configure_axis(
-            labelFontSize=11, titleFontSize=11, titleFontWeight="normal", gridOpacity=0.5
-        )
-        .configure_legend(labelFontSize=11, titleFontSize=11, labelLimit=240, symbolType="circle")
+    # One copy of the chart with its whole config (each `.configure_*` would copy it again).
+    return chart.properties(
+        title=title,
+        width="container",
+        height=height,
+        background="transparent",
+        usermeta=usermeta,
+        config=_CONFIG,
     )
+
+
+_CONFIG = alt.Config(
+    font=FONT,
+    range=alt.RangeConfig(category=PALETTE),
+    view=alt.ViewConfig(stroke=None),
+    title=alt.TitleConfig(anchor="start", fontSize=14, fontWeight="bold", offset=10),
+    axis=alt.AxisConfig(
+        labelFontSize=11, titleFontSize=11, titleFontWeight="normal", gridOpacity=0.5
+    ),
+    legend=alt.LegendConfig(
+        labelFontSize=11, titleFontSize=11, labelLimit=240, symbolType="circle"
+    ),
+)
 
 
 def _status_colour(field: str, statuses: Sequence[str]) -> alt.Color:

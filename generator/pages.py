@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -241,12 +241,15 @@ class ClientView:
                 published[source] = frame
         return published
 
-    def public_records(self, source: str) -> pd.DataFrame | None:
-        """The published records, for display: site and system names beside their ids."""
+    def public_records(
+        self, source: str, rows: Callable[[pd.DataFrame], pd.Series] | None = None
+    ) -> pd.DataFrame | None:
+        """The published records (those `rows` picks), for display: site and system names
+        beside their ids."""
         published = self.published[source]
         if published is None or published.empty:
             return published
-        frame = published.copy()
+        frame = published[rows(published)] if rows is not None else published.copy()
         if "site_id" in frame:
             frame["site"] = (
                 frame["site_id"]
@@ -314,19 +317,19 @@ class ClientView:
         return min(REPORT_WINDOW, len(self.codes))
 
     def overdue_jobs(self) -> list[dict[str, Any]]:
-        frame = self.public_records("maintenance")
+        frame = self.public_records("maintenance", lambda f: f["job_status"] == "overdue")
         if frame is None or frame.empty:
             return []
-        return frame[frame["job_status"] == "overdue"].sort_values("due_date").to_dict("records")
+        return frame.sort_values("due_date").to_dict("records")
 
     def complaint_rows(self) -> list[dict[str, Any]]:
-        frame = self.public_records("complaints")
+        recent = self.codes[-self.recent_periods :]
+        frame = self.public_records(
+            "complaints", lambda f: period_codes(f["received_at"], self.granularity).isin(recent)
+        )
         if frame is None or frame.empty:
             return []
-        recent = period_codes(frame["received_at"], self.granularity).isin(
-            self.codes[-self.recent_periods :]
-        )
-        return frame[recent].sort_values("received_at", ascending=False).to_dict("records")
+        return frame.sort_values("received_at", ascending=False).to_dict("records")
 
     def action_rows(self) -> list[dict[str, Any]]:
         frame = self.public_records("actions")
