@@ -176,7 +176,7 @@ def _build_one(client_id: str) -> Outcome:
     out_dir: Path = _SHARED["out_dir"]  # type: ignore[assignment]
     previous = _SHARED["fingerprints"].get(client_id)  # type: ignore[attr-defined]
     if previous == fingerprint and (out_dir / client_id / "index.html").is_file():
-        return Outcome(client_id, "unchanged", fingerprint)
+        return Outcome(client_id, "unchanged", fingerprint, seconds=laps.seconds)
     site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
         prepared = prepare_client(inputs, figures, client_id, records)
@@ -207,12 +207,15 @@ def _save_timings(out_dir: Path, laps: _Laps, outcomes: list[Outcome], jobs: int
     """build/<out>-timings.json: where the time went (for the operator and `make bench`)."""
     built = [outcome for outcome in outcomes if outcome.status == "built"]
     per_client = {
-        stage: sum(outcome.seconds.get(stage, 0.0) for outcome in built)
+        stage: sum(outcome.seconds.get(stage, 0.0) for outcome in outcomes)
         for stage in ("fingerprint", "pages", "mkdocs", "audit")
     }
     timings = {
         "jobs": jobs,
-        "clients": {"built": len(built), "unchanged": len(outcomes) - len(built)},
+        "clients": {
+            status: sum(outcome.status == status for outcome in outcomes)
+            for status in ("built", "unchanged", "failed")
+        },
         "stages": laps.seconds,
         "total": sum(laps.seconds.values()),
         "client_sites_cpu_seconds": per_client,

@@ -135,7 +135,7 @@ def test_build_writes_sites_report_and_metrics(portfolio: Path, tmp_path: Path) 
         re.MULTILINE,
     )
     timings = json.loads((tmp_path / "build" / "site-timings.json").read_text())
-    assert timings["clients"] == {"built": 2, "unchanged": 0}
+    assert timings["clients"] == {"built": 2, "unchanged": 0, "failed": 0}
     assert set(timings["per_client"]["harbour-tower"]) == {
         "fingerprint",
         "pages",
