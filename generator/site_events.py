@@ -1,16 +1,17 @@
 """What runs inside MkDocs for every client site (through the hook file `site_hook.py`).
 
-Record tables spliced into the built pages as ready HTML. A page's long record tables (hundreds of incidents a period) are rendered as inert HTML once,
-written beside the page under `docs/.fragments/` (a dot-directory, which MkDocs neither
-processes nor publishes), and marked in the Markdown by an HTML comment. Splicing them in after
-Markdown spares Python-Markdown's raw-HTML parser and Material's search parser from reading
-thousands of table cells that are excluded from search anyway: most of a site's build time.
+Fragments: a page's long tables (the incidents of a period, a service report's figures)
+are rendered once as inert HTML, written beside the page as one JSON object under
+`docs/.fragments/` (a dot-folder, which MkDocs neither processes nor publishes), and marked
+in the Markdown by an HTML comment. Splicing them in after Markdown spares Python-Markdown's
+raw-HTML parser and Material's search parser thousands of table cells that search leaves
+out anyway: most of a site's build time. On a password site they are spliced in before the
+page is encrypted, so that they are encrypted with it; elsewhere, into the finished page.
 
-On a password site the tables are spliced in before the page is encrypted, so that they are
-encrypted with it; elsewhere, into the finished page.
-
-Theme templates compiled once per process: MkDocs makes a new Jinja environment for every
-site, which would compile Material's templates again for each of hundreds of clients.
+The theme, once per process: MkDocs makes a new Jinja environment for every site, compiles
+Material's templates in it and lists every file of the theme (thousands of icons included);
+with hundreds of client sites built in one process, the compiled templates and the listing
+of the installed theme are kept.
 """
 
 from __future__ import annotations

@@ -266,6 +266,25 @@ def test_a_client_removed_from_clients_yml_is_taken_down(portfolio: Path, tmp_pa
     assert (out / "harbour-tower" / "index.html").is_file()
 
 
+def test_mkdocs_at_the_repository_root_previews_a_client_with_its_record_tables(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """What `svcsite serve` (plain `mkdocs serve`) shows: the hook generates the client's
+    pages, and the record tables are spliced in as in a build."""
+    env = {**os.environ, "SVCSITE_DATA": str(portfolio), "SVCSITE_CLIENT": "harbour-tower"}
+    preview = tmp_path / "preview"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(preview)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = (preview / "reports" / "2026-10" / "index.html").read_text()
+    assert "<td>INC-1</td>" in report
+    assert "Door 2 reader dead" in report
+    assert "svcsite-fragment" not in report
+    assert not (preview / ".fragments").exists()
+
+
 def test_a_missing_password_fails_that_client_only(portfolio: Path, tmp_path: Path) -> None:
     text = (
         (portfolio / "clients.yml")
