@@ -49,6 +49,7 @@ CHROMIUM_ARGS = [
 ]
 DASH = "–"
 TIMEOUT_MS = 20_000
+PASSWORD_ENV, PASSWORD = "SVCSITE_BROWSER_TEST_PASSWORD", "correct horse battery staple"
 
 PORTFOLIO = yaml.safe_load((DATA / "clients.yml").read_text(encoding="utf-8"))
 CLIENT_IDS = [client["id"] for client in PORTFOLIO["clients"]]
@@ -107,6 +108,7 @@ class SiteBuild:
         clients: tuple[str, ...] = (),
         extra: list | None = None,
         rows: dict[str, str] | None = None,
+        protected: tuple[str, ...] = (),
     ):
         self.site = root / "site"
         handler = functools.partial(_QuietHandler, directory=str(self.site))
@@ -123,6 +125,9 @@ class SiteBuild:
         for client in extra or []:
             assert client["id"] not in known, f"{client['id']} is already a demo client"
             config["clients"].append(client)
+        for client in config["clients"]:
+            if client["id"] in protected:
+                client["password_env"] = PASSWORD_ENV
         (data / "clients.yml").write_text(
             yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
@@ -137,7 +142,11 @@ class SiteBuild:
         self.log = root / "build.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                self.command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
+                self.command,
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, PASSWORD_ENV: PASSWORD},
             )
 
     def ready(self) -> str:
@@ -182,6 +191,10 @@ def builds(
             started["empty"] = SiteBuild(
                 tmp_path_factory.mktemp("empty-client"), (EMPTY_CLIENT["id"],), [EMPTY_CLIENT]
             )
+        if "protected_url" in needed:
+            started["protected"] = SiteBuild(
+                tmp_path_factory.mktemp("protected"), (DEMO_CLIENT,), protected=(DEMO_CLIENT,)
+            )
         if "hostile_url" in needed:
             started["hostile"] = SiteBuild(
                 tmp_path_factory.mktemp("hostile"), ("harbour-tower",), rows=HOSTILE_ROWS
@@ -207,6 +220,12 @@ def demo_site(builds: dict[str, SiteBuild], demo_url: str) -> Path:
 def empty_url(builds: dict[str, SiteBuild]) -> str:
     """The demo portfolio plus a client without a single record; only that client built."""
     return builds["empty"].ready()
+
+
+@pytest.fixture(scope="session")
+def protected_url(builds: dict[str, SiteBuild]) -> str:
+    """harbour-tower alone, its site protected by a password (password_env)."""
+    return builds["protected"].ready()
 
 
 @pytest.fixture(scope="session")
@@ -720,3 +739,26 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(
     if path in ("reports/2026-10/", "complaints/"):
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         assert " ".join(HOSTILE.split()) in article_text(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# A password site
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_password_site_shows_its_figures_and_records_only_after_the_password(
+    protected_url: str, tab: Tab
+) -> None:
+    open_page(tab, f"{protected_url}/{DEMO_CLIENT}/reports/2026-10/")
+    page = tab.page
+    assert page.locator("input[type=password]").count() == 1
+    assert page.locator("details.svc-records, .svc-scorecard").count() == 0
+    page.fill("input[type=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("details.svc-records tbody tr", state="attached")
+    rows = page.locator("details.svc-records tbody tr").count()
+    summary = page.locator("details.svc-records summary").inner_text()
+    assert summary == f"All {rows} incidents of the period"
+    assert page.locator(".svc-scorecard table tbody tr").count() == 5
+    assert "svcsite-fragment" not in page.content()
+    tab.assert_clean(protected_url)
