@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,9 +87,10 @@ def build(
         fingerprints = _load_fingerprints(out_dir)
         audit = SiteAudit(staging, inputs.config, inputs)
         laps.lap("data-quality report and audit setup")
-        outcomes = _build_sites(
-            inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs
-        )
+        with _dated(report_as_of):
+            outcomes = _build_sites(
+                inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs
+            )
         laps.lap("client sites")
         # Each site was audited as it was built; the root pages are audited here.
         findings = [f for outcome in outcomes for f in outcome.findings] + audit.landing()
@@ -188,6 +192,20 @@ def _build_one(client_id: str) -> Outcome:
     findings = _SHARED["audit"].client(client_id, site_dir)  # type: ignore[attr-defined]
     laps.lap("audit")
     return Outcome(client_id, "built", fingerprint, seconds=laps.seconds, findings=tuple(findings))
+
+
+@contextmanager
+def _dated(as_of: pd.Timestamp) -> Iterator[None]:
+    """MkDocs dates every page (the sitemap's lastmod, the gzip header of sitemap.xml.gz) by
+    the day of the build, unless SOURCE_DATE_EPOCH is set: the sites are dated by their
+    as-of time instead, so that the same inputs give the same bytes whatever the day."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous or str(int(as_of.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
 
 
 class _Laps:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -235,6 +236,11 @@ def test_two_builds_of_the_same_inputs_are_identical(portfolio: Path, tmp_path: 
     first, second = build(tmp_path / "one" / "site"), build(tmp_path / "two" / "site")
     assert "harbour-tower/reports/2026-10/index.html" in first
     assert first == second
+    # Dated by the as-of time (UTC), not by the day of the build.
+    assert b"<lastmod>2026-10-31</lastmod>" in first["harbour-tower/sitemap.xml"]
+    packed = first["harbour-tower/sitemap.xml.gz"]
+    midnight = datetime.fromisoformat("2026-10-31T00:00+00:00")  # of that day, as MkDocs dates
+    assert int.from_bytes(packed[4:8], "little") == int(midnight.timestamp())
 
 
 def test_a_site_that_fails_the_audit_is_not_published(portfolio: Path, tmp_path: Path) -> None:
