@@ -138,32 +138,23 @@ def breaches(records: dict[str, pd.DataFrame], granularity: Granularity) -> pd.D
     """Every record of one client that missed its target, with the period it belongs to:
     which target, by how much. One pass over the client's records for all its periods."""
     rows = []
-    incidents = records.get("incidents")
-    for part in ("attend", "restore") if incidents is not None else ():
-        missed = incidents[incidents[f"{part}_status"] == BREACHED]
-        actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
-        rows.append(
-            _missed(missed, "incidents", "incident_id", part, missed["priority"], granularity)
-            | {
-                "target_minutes": missed[f"{part}_target"],
-                "actual_minutes": actual,
-                "over_minutes": actual - missed[f"{part}_target"],
-                "still_open": missed[f"{part}_minutes"].isna(),
-            }
-        )
-    complaints = records.get("complaints")
-    for part in ("acknowledge", "resolve") if complaints is not None else ():
-        missed = complaints[complaints[f"{part}_status"] == BREACHED]
-        actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
-        rows.append(
-            _missed(missed, "complaints", "complaint_id", part, None, granularity)
-            | {
-                "target_minutes": missed[f"{part}_target"],
-                "actual_minutes": actual,
-                "over_minutes": actual - missed[f"{part}_target"],
-                "still_open": missed[f"{part}_minutes"].isna(),
-            }
-        )
+    timed = {"incidents": ("incident_id", ("attend", "restore")),
+             "complaints": ("complaint_id", ("acknowledge", "resolve"))}  # fmt: skip
+    for source, (id_column, parts) in timed.items():
+        frame = records.get(source)
+        for part in parts if frame is not None else ():
+            missed = frame[frame[f"{part}_status"] == BREACHED]
+            actual = missed[f"{part}_minutes"].fillna(missed["open_minutes"])
+            priority = missed["priority"] if source == "incidents" else None
+            rows.append(
+                _missed(missed, source, id_column, part, priority, granularity)
+                | {
+                    "target_minutes": missed[f"{part}_target"],
+                    "actual_minutes": actual,
+                    "over_minutes": actual - missed[f"{part}_target"],
+                    "still_open": missed[f"{part}_minutes"].isna(),
+                }
+            )
     maintenance = records.get("maintenance")
     if maintenance is not None:
         missed = maintenance[maintenance["job_status"].isin(["late", "overdue"])]
