@@ -47,6 +47,9 @@ BREACH_LABELS = {
     "late": "Preventive job completed late",
     "overdue": "Preventive job overdue",
 }
+# The columns of a service report's incident list, in order (its header is in report.md.j2).
+INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
+                "resolved_at", "attend_status", "restore_status", "cause", "summary")  # fmt: skip
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 
@@ -198,14 +201,6 @@ class ClientView:
             for source, frame in self.records.items()
         }
 
-    def in_period(self, source: str, code: int) -> pd.DataFrame | None:
-        records = self.records.get(source)
-        if source not in self.present:
-            return None
-        if records is None:
-            return pd.DataFrame(columns=list(TABLES[source].column_names))
-        return records[self.record_periods[source] == code]
-
     @cached_property
     def breach_records(self) -> pd.DataFrame:
         return breaches(self.records, self.granularity)
@@ -272,15 +267,14 @@ class ClientView:
         ordered = frame.assign(period=period).sort_values(["period", "reported_at"], kind="stable")
         codes = ordered["period"].to_numpy()
         # Markdown never reads these rows: escaping for HTML is enough (and keeps them small).
-        text = [html_column(ordered[column]) for column in ("incident_id", "site", "system")]
-        text += [html_column(ordered["priority"])]
-        times = [
-            timestamp_column(ordered[column])
-            for column in ("reported_at", "attended_at", "resolved_at")
-        ]
-        statuses = [html_column(ordered[c]) for c in ("attend_status", "restore_status")]
-        notes = [html_column(ordered[column]) for column in ("cause", "summary")]
-        rows = html_rows([*text, *times, *statuses, *notes])
+        rows = html_rows(
+            [
+                timestamp_column(ordered[column])
+                if column in ("reported_at", "attended_at", "resolved_at")
+                else html_column(ordered[column])
+                for column in INCIDENT_ROW
+            ]
+        )
         starts = np.flatnonzero(np.diff(codes, prepend=-2)).tolist()
         ends = [*starts[1:], len(rows)]
         return {int(codes[start]): rows[start:end] for start, end in zip(starts, ends, strict=True)}

@@ -61,39 +61,33 @@ def day(value: object) -> str:
     return DASH if _missing(value) else value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
 
 
+def _wall_clock(values: pd.Series, unit: str) -> pd.Series:
+    """Local wall time as 'YYYY-MM-DD HH:MM' (unit "m") or '... HH:MM:SS' (unit "s"), by
+    numpy a column at once: strftime per value is most of the time of thousands of records."""
+    wall = local_wall_time(values).to_numpy(dtype=f"datetime64[{unit}]")
+    text = pd.Series(np.datetime_as_string(wall, unit=unit), index=values.index, dtype=object)
+    return text.str.replace("T", " ", regex=False)
+
+
 def timestamp_column(values: pd.Series) -> pd.Series:
-    """`timestamp` of every value of a column at once (numpy's formatting: strftime per
-    value is most of the time of a page of thousands of records)."""
-    minutes = local_wall_time(values).to_numpy(dtype="datetime64[m]")
-    text = pd.Series(np.datetime_as_string(minutes, unit="m"), index=values.index, dtype=object)
-    return text.str.replace("T", " ", regex=False).where(values.notna(), DASH)
+    """`timestamp` of every value of a column at once."""
+    return _wall_clock(values, "m").where(values.notna(), DASH)
 
 
 def csv_instant_column(values: pd.Series) -> pd.Series:
     """Tz-aware instants as pandas writes them to CSV ('2026-10-02 10:00:00+08:00'), a
     column at once; pandas formats them one by one. Sub-second values are left to pandas."""
-    if (values.dropna().dt.microsecond.any()) or (values.dropna().dt.nanosecond.any()):
+    present = values.dropna()
+    if present.empty or present.dt.microsecond.any() or present.dt.nanosecond.any():
         return values
-    local = values.dt.tz_localize(None)
     utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    wall = np.datetime_as_string(local.to_numpy(dtype="datetime64[s]"), unit="s")
-    offset = ((local - utc) // pd.Timedelta(minutes=1)).fillna(0).astype("int64").to_numpy()
+    offset = ((values.dt.tz_localize(None) - utc) // pd.Timedelta(minutes=1)).fillna(0)
+    offset = offset.astype("int64").to_numpy()
     hours, minutes = np.divmod(np.abs(offset), 60)
-    text = pd.Series(
-        np.char.add(
-            np.char.replace(wall, "T", " "),
-            np.char.add(
-                np.where(offset < 0, "-", "+"),
-                np.char.add(
-                    np.char.zfill(hours.astype(str), 2),
-                    np.char.add(":", np.char.zfill(minutes.astype(str), 2)),
-                ),
-            ),
-        ),
-        index=values.index,
-        dtype=object,
-    )
-    return text.where(values.notna(), None)
+    sign = np.where(offset < 0, "-", "+")
+    zone = np.char.add(np.char.add(sign, np.char.zfill(hours.astype(str), 2)), ":")
+    zone = np.char.add(zone, np.char.zfill(minutes.astype(str), 2))
+    return (_wall_clock(values, "s") + zone).where(values.notna(), None)
 
 
 def html_rows(cells: list[pd.Series]) -> list[str]:
