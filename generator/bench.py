@@ -38,9 +38,9 @@ import json, sys, time
 from pathlib import Path
 from typing import Any
 started = time.perf_counter()
-from generator.inputs import read_inputs
+from generator.inputs.read import read_inputs
 from generator.build import as_of_instant
-from generator.metrics import compute_figures
+from generator.figures.metrics import compute_figures
 imported = time.perf_counter()
 inputs = read_inputs(Path(sys.argv[1]))
 loaded = time.perf_counter()
@@ -65,10 +65,10 @@ import json, sys, time
 from pathlib import Path
 import yaml
 from generator.build import as_of_instant
-from generator.inputs import read_inputs
-from generator.metrics import compute_figures
-from generator.pages import split_by_client
-from generator.site import MKDOCS_FILE, THEME_DIR, mkdocs_settings, prepare_client, write_docs
+from generator.inputs.read import read_inputs
+from generator.figures.metrics import compute_figures
+from generator.site.pages import split_by_client
+from generator.site.client_site import MKDOCS_FILE, THEME_DIR, mkdocs_settings, prepare_client, write_docs
 data, root = Path(sys.argv[1]), Path(sys.argv[2])
 started = time.perf_counter()
 inputs = read_inputs(data)
@@ -94,8 +94,8 @@ print(json.dumps({"load and figures": computed - started, "as_of": int(as_of.tim
 PLAIN_AUDIT = """
 import json, sys, time
 from pathlib import Path
-from generator.audit import audit_sites
-from generator.inputs import read_inputs
+from generator.safety.audit import audit_sites
+from generator.inputs.read import read_inputs
 inputs = read_inputs(Path(sys.argv[1]))
 started = time.perf_counter()
 findings = audit_sites(Path(sys.argv[2]), inputs.config, inputs, jobs=1)

@@ -39,10 +39,10 @@ def measure_pyarrow(csv_path: Path) -> dict[str, float | int]:
 
 def measure_ours(data_dir: Path) -> dict[str, float | int]:
     """Seconds for `load_tables` + `validate_table` of every table in `data_dir`."""
-    from generator.config import load_config
-    from generator.inputs import CONFIG_FILE
-    from generator.load import load_tables
-    from generator.validate import validate_table
+    from generator.inputs.config import load_config
+    from generator.inputs.load import load_tables
+    from generator.inputs.read import CONFIG_FILE
+    from generator.inputs.validate import validate_table
 
     config = load_config(data_dir / CONFIG_FILE)
     start, cpu = time.perf_counter(), _cpu()

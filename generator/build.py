@@ -23,15 +23,14 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 
-from generator import charts
-from generator.audit import Finding, SiteAudit
-from generator.config import Config
 from generator.errors import UsageError
-from generator.inputs import Inputs, read_inputs
-from generator.metrics import Figures, compute_figures
-from generator.pages import split_by_client
-from generator.quality import write_report
-from generator.site import (
+from generator.figures.metrics import Figures, compute_figures
+from generator.inputs.config import Config
+from generator.inputs.quality import write_report
+from generator.inputs.read import Inputs, read_inputs
+from generator.safety.audit import Finding, SiteAudit
+from generator.site import charts
+from generator.site.client_site import (
     ClientBuildError,
     build_client_site,
     code_digest,
@@ -39,6 +38,7 @@ from generator.site import (
     prepare_client,
     write_root,
 )
+from generator.site.pages import split_by_client
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

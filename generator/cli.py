@@ -137,8 +137,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from generator.audit import audit_sites
-    from generator.inputs import read_inputs
+    from generator.inputs.read import read_inputs
+    from generator.safety.audit import audit_sites
 
     inputs = read_inputs(args.data)
     findings = audit_sites(args.site_dir, inputs.config, inputs)

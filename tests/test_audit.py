@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.audit import Finding, audit_sites, mask
-from generator.inputs import Inputs, read_inputs
+from generator.inputs.read import Inputs, read_inputs
+from generator.safety.audit import Finding, audit_sites, mask
 from tests.conftest import write
 
 COMPLAINTS = """\

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from generator import charts
+from generator.site import charts
 
 REPO = Path(__file__).resolve().parent.parent
 CHARTS_JS = REPO / "site_overrides/assets/javascripts/charts.js"

@@ -1,4 +1,4 @@
-"""Tests of the SLA clock (generator/clock.py)."""
+"""Tests of the SLA clock (generator/figures/clock.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.clock import (
+from generator.figures.clock import (
     WEEKDAYS,
     Calendar,
     closed_dates,

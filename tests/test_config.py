@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CLIENTS_YML, write
-from generator.config import load_config, system_name
 from generator.errors import InputError
+from generator.inputs.config import load_config, system_name
 
 
 def config_errors(tmp_path: Path, text: str) -> list[str]:

@@ -17,7 +17,7 @@ from conftest import (
     write,
 )
 from generator.errors import InputError
-from generator.inputs import read_inputs
+from generator.inputs.read import read_inputs
 
 
 def problems(data: Path) -> list[str]:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from generator import load, validate
+from generator.inputs import load, validate
 
 
 def _plain_records(data: bytes) -> tuple[np.ndarray, np.ndarray]:

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import html_column, inline
-from generator.render import csv_instant_column, html_rows, timestamp, timestamp_column
+from generator.safety.markup import html_column, inline
+from generator.site.render import csv_instant_column, html_rows, timestamp, timestamp_column
 
 PROPERTY = settings(
     max_examples=int(os.environ.get("MARKUP_EXAMPLES", "300")),

@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 
 from conftest import ACTIONS_HEADER, COMPLAINTS_HEADER, INCIDENTS_HEADER, MAINTENANCE_HEADER, write
-from generator.inputs import read_inputs
-from generator.metrics import compute_figures
-from generator.report import client_metrics, metrics_json
+from generator.figures.metrics import compute_figures
+from generator.figures.report import client_metrics, metrics_json
+from generator.inputs.read import read_inputs
 
 HK = "Asia/Hong_Kong"
 

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 
 from conftest import CLIENTS_YML, INCIDENTS, write
-from generator.definitions import METRICS
-from generator.inputs import read_inputs
-from generator.metrics import compute_figures
-from generator.pages import client_pages, split_by_client
-from generator.report import SHAPE
-from generator.site_events import fragments_path, splice
+from generator.figures.definitions import METRICS
+from generator.figures.metrics import compute_figures
+from generator.figures.report import SHAPE
+from generator.inputs.read import read_inputs
+from generator.site.events import fragments_path, splice
+from generator.site.pages import client_pages, split_by_client
 
 AS_OF = pd.Timestamp("2026-10-31 23:59", tz="Asia/Hong_Kong")
 
@@ -33,7 +33,7 @@ def pages_for(data: Path, client_id: str, as_of: pd.Timestamp = AS_OF) -> dict[s
 
 def html(pages: dict[str, str], path: str) -> str:
     """The page's HTML as published: Markdown, then its fragments spliced in (as MkDocs
-    does with generator.site_events)."""
+    does with generator.site.events)."""
     body = pages[path].split("---\n", 2)[-1]
     converted = markdown.markdown(
         body, extensions=["tables", "md_in_html", "admonition", "attr_list"]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.redact import PLACEHOLDER, redact, redact_text
+from generator.safety.redact import PLACEHOLDER, redact, redact_text
 
 PROPERTY = settings(
     max_examples=int(os.environ.get("REDACT_EXAMPLES", "300")),

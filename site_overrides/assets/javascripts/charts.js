@@ -2,7 +2,7 @@
  * svcsite charts: draw every `.svc-chart__canvas` of the page with the site's own Vega
  * bundle (assets/javascripts/vega-bundle.js, loaded before this file; nothing from a CDN).
  *
- * The Vega-Lite spec is data in the element's `data-spec` attribute (generator/charts.py);
+ * The Vega-Lite spec is data in the element's `data-spec` attribute (generator/site/charts.py);
  * it is parsed with JSON.parse and handed to vegaEmbed, never evaluated or inserted as HTML.
  * Charts are drawn on every page Material shows (its `document$` emits after instant
  * navigation), redrawn when the reader switches between the light and dark palette, and

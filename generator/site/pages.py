@@ -18,19 +18,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator import charts
-from generator.config import ALWAYS_OPEN, Client, Config, system_name
-from generator.definitions import HEADLINE, METRICS, Metric
-from generator.inputs import Inputs
-from generator.markup import html_column
-from generator.metrics import START_COLUMN, Figures
-from generator.periods import bounds, label, period_codes
-from generator.quality import DataQuality
-from generator.redact import redact_text
-from generator.render import csv_instant_column, html_rows, render, timestamp_column
-from generator.report import breaches, client_metrics, client_periods, granularity_of, metrics_json
-from generator.site_events import fragments_path, marker
-from generator.tables import TABLES
+from generator.figures.definitions import HEADLINE, METRICS, Metric
+from generator.figures.metrics import START_COLUMN, Figures
+from generator.figures.periods import bounds, label, period_codes
+from generator.figures.report import (
+    breaches,
+    client_metrics,
+    client_periods,
+    granularity_of,
+    metrics_json,
+)
+from generator.inputs.config import ALWAYS_OPEN, Client, Config, system_name
+from generator.inputs.quality import DataQuality
+from generator.inputs.read import Inputs
+from generator.inputs.tables import TABLES
+from generator.safety.markup import html_column
+from generator.safety.redact import redact_text
+from generator.site import charts
+from generator.site.events import fragments_path, marker
+from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -518,7 +524,7 @@ def client_pages(
 
 def render_page(path: str, template: str, **context: object) -> dict[str, str]:
     """The page at `path`, and the fragments its template set aside with
-    `fragment(name, html)`: ready HTML spliced in after Markdown (see generator.site_events)."""
+    `fragment(name, html)`: ready HTML spliced in after Markdown (see generator.site.events)."""
     fragments: dict[str, str] = {}
 
     def fragment(name: str, html: str) -> str:

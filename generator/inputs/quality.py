@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from generator.errors import Problem
-from generator.load import FILE, LINE, RawTable
-from generator.render import render
-from generator.tables import TABLES
-from generator.validate import CheckedTable
+from generator.inputs.load import FILE, LINE, RawTable
+from generator.inputs.tables import TABLES
+from generator.inputs.validate import CheckedTable
+from generator.site.render import render
 
 STATUSES = ("used", "superseded", "quarantined")
 

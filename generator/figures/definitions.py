@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.config import Client
+from generator.inputs.config import Client
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.clock import Calendar, make_calendar, sla_minutes, twenty_four_seven
-from generator.config import ALWAYS_OPEN, Config
-from generator.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID
-from generator.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
+from generator.figures.clock import Calendar, make_calendar, sla_minutes, twenty_four_seven
+from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID
+from generator.figures.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
+from generator.inputs.config import ALWAYS_OPEN, Config
 
 MET, BREACHED, PENDING = "met", "breached", "pending"
 JOB_STATUSES = ["cancelled", "on_time", "late", "overdue", "pending"]

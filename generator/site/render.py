@@ -13,8 +13,8 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from generator.markup import inline
-from generator.periods import local_wall_time
+from generator.figures.periods import local_wall_time
+from generator.safety.markup import inline
 
 DASH = "–"
 NBSP = "\u00a0"
@@ -101,7 +101,7 @@ def html_rows(cells: list[pd.Series]) -> list[str]:
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader("generator.site", "templates"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

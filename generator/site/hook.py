@@ -1,7 +1,7 @@
 """The MkDocs hook file of every client site. MkDocs loads a hook file afresh for each site;
-its events live in `generator.site_events`, imported once, so that what they keep (the
+its events live in `generator.site.events`, imported once, so that what they keep (the
 compiled theme templates) outlives each site."""
 
-from generator.site_events import on_config, on_page_content, on_post_page
+from generator.site.events import on_config, on_page_content, on_post_page
 
 __all__ = ["on_config", "on_page_content", "on_post_page"]

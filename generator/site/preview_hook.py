@@ -11,10 +11,10 @@ import os
 from pathlib import Path
 
 from generator.build import as_of_instant
-from generator.inputs import read_inputs
-from generator.metrics import compute_figures
-from generator.pages import client_pages, split_by_client
-from generator.site import handwritten_pages, navigation, site_url, write_docs
+from generator.figures.metrics import compute_figures
+from generator.inputs.read import read_inputs
+from generator.site.client_site import handwritten_pages, navigation, site_url, write_docs
+from generator.site.pages import client_pages, split_by_client
 
 DATA_DIR = Path(os.environ.get("SVCSITE_DATA", "data"))
 PREVIEW_DIR = Path("build") / "preview"

@@ -15,9 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generator.config import Config, Source
-from generator.load import FILE, LINE, RawTable, frame_from
-from generator.tables import BOOLEAN_FALSE, BOOLEAN_TRUE, Column, Table
+from generator.inputs.config import Config, Source
+from generator.inputs.load import FILE, LINE, RawTable, frame_from
+from generator.inputs.tables import BOOLEAN_FALSE, BOOLEAN_TRUE, Column, Table
 
 ISO_HINT = "expected an ISO 8601 timestamp such as 2026-10-31 14:05"
 DATE_HINT = "expected an ISO 8601 date such as 2026-10-31"

@@ -24,9 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from generator.clock import WEEKDAYS, make_calendar, parse_hours
 from generator.errors import InputError, Problem
-from generator.tables import TABLES
+from generator.figures.clock import WEEKDAYS, make_calendar, parse_hours
+from generator.inputs.tables import TABLES
 
 ALWAYS_OPEN = "24x7"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"

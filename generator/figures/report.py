@@ -10,11 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from generator.config import Client
-from generator.definitions import BENCHMARKED
-from generator.metrics import BREACHED, START_COLUMN, Figures
-from generator.periods import REPORTING, Granularity, label, period_codes
-from generator.quality import DataQuality, RowCounts
+from generator.figures.definitions import BENCHMARKED
+from generator.figures.metrics import BREACHED, START_COLUMN, Figures
+from generator.figures.periods import REPORTING, Granularity, label, period_codes
+from generator.inputs.config import Client
+from generator.inputs.quality import DataQuality, RowCounts
 
 _JUDGED = ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
 # The shape of one period in metrics.json; "*" stands for the client's own priorities or systems.

@@ -6,13 +6,13 @@ searched for:
 
 - another client: its id, its name or one of its sites' names (4 characters or more);
 - personal data: any value of a personal-data column of the inputs (`personal=True` in
-  `generator.tables`) or a configured name of a person (`people:`) that is specific enough
+  `generator.inputs.tables`) or a configured name of a person (`people:`) that is specific enough
   to search for: an e-mail address, or 6 characters or more. Phone numbers are searched
   by their digits, as below.
 
 What can hold data (the visible text and the text attributes of the HTML pages, the search
 index and the downloads) is also searched for anything that looks like an e-mail address,
-a phone number or an HKID number (the patterns of `generator.redact`); the provider's own
+a phone number or an HKID number (the patterns of `generator.safety.redact`); the provider's own
 e-mail address and phone number are allowed. The project's own assets (the Vega bundle,
 Material's JavaScript) are left out of this pattern search: they hold number-like strings
 of their own.
@@ -56,14 +56,14 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from generator.config import Client, Config
-from generator.redact import EMAIL, HK_PHONE, HKID, INTERNATIONAL_PHONE, redact
-from generator.tables import TABLES
+from generator.inputs.config import Client, Config
+from generator.inputs.tables import TABLES
+from generator.safety.redact import EMAIL, HK_PHONE, HKID, INTERNATIONAL_PHONE, redact
 
 if TYPE_CHECKING:
-    from generator.inputs import Inputs
+    from generator.inputs.read import Inputs
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 # Elements whose src/href make the browser fetch something (links a reader clicks do not).
 _FETCHING = re.compile(
@@ -151,7 +151,7 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/bfnrt])")
 _JSON_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": " ", "f": " ", "n": "\n", "r": "\n", "t": " "}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-# What looks like personal data, as `generator.redact` sees it.
+# What looks like personal data, as `generator.safety.redact` sees it.
 _EMAIL_START = r"(?<![\w.!#$%&'*+/=?^`{|}~-])"
 _LOOKS_PERSONAL = re.compile(
     f"(?P<email>{_EMAIL_START}{EMAIL})|(?P<hkid>{HKID})|(?P<phone>{INTERNATIONAL_PHONE}|{HK_PHONE})"

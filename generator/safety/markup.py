@@ -38,7 +38,7 @@ _HTML_ENTITIES = str.maketrans(
 
 def html_column(values: pd.Series) -> pd.Series:
     """Every value of a column as inert text for HTML that Markdown never reads (a fragment
-    spliced in after it, see `generator.site_events`): control characters dropped, white
+    spliced in after it, see `generator.site.events`): control characters dropped, white
     space collapsed, and only what HTML could read as markup escaped. Each distinct value
     is escaped once (a column of sites or priorities holds a handful)."""
     codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)

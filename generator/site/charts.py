@@ -20,8 +20,8 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from generator.markup import inline
-from generator.render import DASH
+from generator.safety.markup import inline
+from generator.site.render import DASH
 
 # Material's font stack when `theme.font` is false; Vega cannot inherit the page's font.
 FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"

@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.api.types import union_categoricals
 
-from generator.config import Config, Source
 from generator.errors import InputError, Problem
-from generator.tables import TABLES, Table
+from generator.inputs.config import Config, Source
+from generator.inputs.tables import TABLES, Table
 
 # Tried in order when the source names no encoding: Excel in Hong Kong saves Big5 as CP950,
 # and Big5-HKSCS covers the Hong Kong characters CP950 lacks.

@@ -18,13 +18,15 @@ import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from generator import __version__, charts, site_hook
-from generator.config import Client
-from generator.inputs import Inputs
-from generator.metrics import Figures
-from generator.pages import client_pages
-from generator.render import render
-from generator.report import client_metrics, metrics_json
+from generator import __version__
+from generator.figures.metrics import Figures
+from generator.figures.report import client_metrics, metrics_json
+from generator.inputs.config import Client
+from generator.inputs.read import Inputs
+from generator.site import charts
+from generator.site import hook as site_hook
+from generator.site.pages import client_pages
+from generator.site.render import render
 
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
@@ -175,7 +177,7 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for package in ("mkdocs", "mkdocs-material", "mkdocs-encryptcontent-plugin", "jinja2"):
         digest.update(f"{package} {metadata.version(package)}\n".encode())
-    generator_dir = Path(__file__).parent
+    generator_dir = Path(__file__).parents[1]
     sources = [p for p in generator_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     sources += [p for p in THEME_DIR.rglob("*") if p.is_file()] + [MKDOCS_FILE]
     for path in sorted(sources):
@@ -234,7 +236,7 @@ def mkdocs_settings(
         "copyright": html.escape(
             f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
         ),
-        # Not mkdocs_hook.py, which generates the pages for `mkdocs serve`: here they are written.
+        # Not preview_hook.py, which generates the pages for `mkdocs serve`: here they are written.
         "hooks": [str(SITE_HOOK)],
         "watch": [],
     }

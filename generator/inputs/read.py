@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.config import Config, load_config
-from generator.load import load_tables
-from generator.quality import DataQuality, data_quality
-from generator.validate import validate_table
+from generator.inputs.config import Config, load_config
+from generator.inputs.load import load_tables
+from generator.inputs.quality import DataQuality, data_quality
+from generator.inputs.validate import validate_table
 
 CONFIG_FILE = "clients.yml"
 

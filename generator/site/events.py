@@ -1,4 +1,4 @@
-"""What runs inside MkDocs for every client site (through the hook file `site_hook.py`).
+"""What runs inside MkDocs for every client site (through the hook file `hook.py`).
 
 Fragments: a page's long tables (the incidents of a period, a service report's figures)
 are rendered once as inert HTML, written beside the page as one JSON object under
