@@ -5,16 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve bench lint format demo clean
+LOCK := requirements.lock
 
-$(STAMP): pyproject.toml
+.PHONY: site test serve bench lint format demo lock clean
+
+# Installs exactly the versions in requirements.lock (what was tested), never newer ones.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --constraint $(LOCK) --upgrade pip
+	$(BIN)/pip install --quiet --constraint $(LOCK) -e .
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --constraint $(LOCK) -e '.[dev]'
 	touch $@
 
 site: $(STAMP) ## build every demo client's site into site/
@@ -41,6 +44,16 @@ format: $(TEST_STAMP)
 
 demo: $(STAMP) ## regenerate the bundled demo portfolio and minutes
 	$(BIN)/svcsite demo --out data --content content --clients 6 --months 24 --seed 7
+
+lock: ## renew requirements.lock: the newest versions pyproject.toml's bounds allow, tested next
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet --upgrade pip
+	$(VENV)-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions that make site, make test and CI install (pip --constraint)."; \
+	  echo "# Renewed by 'make lock' from pyproject.toml's bounds; run 'make test' after."; \
+	  $(VENV)-lock/bin/pip freeze --all --exclude-editable | grep -v '^setuptools=='; } > $(LOCK)
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf site build .bench
