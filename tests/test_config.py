@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from test_cli import svcsite
 
 from conftest import CLIENTS_YML, write
 from generator.errors import InputError
-from generator.inputs.config import load_config, system_name
+from generator.inputs.config import SITE_SLUG_LENGTH, Client, load_config, slug, system_name
 
 
 def config_errors(tmp_path: Path, text: str) -> list[str]:
@@ -61,6 +67,22 @@ def test_the_contract_example_loads(tmp_path: Path) -> None:
             "      - {id: KB1, name: Main Campus, systems: [cctv, intruder_alarm]}\n"
             "      - {id: KB1, name: Annex, systems: [cctv]}",
             "clients[1].sites[1].id: duplicate site id 'KB1'",
+        ),
+        (
+            "      - {id: KB1, name: Main Campus, systems: [cctv, intruder_alarm]}",
+            "      - {id: KB1, name: Main Campus, systems: [cctv, intruder_alarm]}\n"
+            "      - {id: ' KB1 ', name: Annex, systems: [cctv]}",
+            "clients[1].sites[1].id: duplicate site id 'KB1'",
+        ),
+        (
+            "{id: KB1, name: Main Campus",
+            "{id: '  ', name: Main Campus",
+            "clients[1].sites[0].id: expected a site id: any non-empty text",
+        ),
+        (
+            "{id: KB1, name: Main Campus",
+            "{id: 0143, name: Main Campus",
+            "clients[1].sites[0].id: expected text, got 99: put the id in quotes, as the export spells it",
         ),
         (
             "  - id: kowloon-school",
@@ -155,3 +177,133 @@ def test_system_display_names() -> None:
         "Intruder alarm",
         "Lift interface",
     ]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    """Field errors and cross-references in one run: the cross-references are checked on the
+    raw data, whatever the fields."""
+    text = (
+        CLIENTS_YML.replace("calendar: business}", "calendar: bussiness}", 1)
+        .replace(
+            "P2: {attend: 4h, restore: 24h, calendar: 24x7}",
+            "P2: {attend: 4 hours, restore: 24h, calendar: 24x7}",
+            1,
+        )
+        .replace("    reporting: quarterly", "    reporting: yearly")
+        .replace(
+            "      - {id: KB1, name: Main Campus,",
+            "      - {id: KB1, name: Annex, systems: [cctv]}\n      - {id: KB1, name: Main Campus,",
+        )
+        .replace("  - id: kowloon-school", "  - id: harbour-tower")
+    ) + (
+        "sources:\n  incidents:\n    columns: {incident_no: number}\n"
+        "    defaults: {client_id: harbor-tower}\n"
+    )
+    expected = [
+        "clients[0].sla.incidents.P2.attend: expected a duration like '90m' or '4h', got '4 hours'",
+        "clients[1].reporting: Input should be 'monthly' or 'quarterly' (got 'yearly')",
+        "clients[0].sla.incidents.P3.calendar: calendar 'bussiness' is not defined (defined: 24x7, business)",
+        "clients[1].id: duplicate client id 'harbour-tower'",
+        "clients[1].sites[1].id: duplicate site id 'KB1'",
+        "sources.incidents.columns.incident_no: incidents.csv has no column 'incident_no'",
+        "sources.incidents.defaults.client_id: client 'harbor-tower' is not defined (defined: harbour-tower)",
+    ]
+    assert config_errors(tmp_path, text) == expected
+    # The same through the command line: every problem, one line each, exit 1, no traceback.
+    write(tmp_path / "data" / "clients.yml", text)
+    result = svcsite("check", "--data", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'data' / 'clients.yml'}: {line}" for line in expected
+    ]
+
+
+def test_a_malformed_part_is_one_field_error_not_a_crash(tmp_path: Path) -> None:
+    """The cross-references are read from raw data of any shape."""
+    text = CLIENTS_YML.replace(
+        "    sites:\n      - {id: HT1", "    sites: nothing\n    old_sites:\n      - {id: HT1", 1
+    )
+    text = text.replace(
+        "      incidents:\n        P1: {attend: 2h, restore: 8h, calendar: 24x7}\n        P2: {attend: 4h, restore: 24h, calendar: business}",
+        "      incidents: [P1, P2]",
+    )
+    assert config_errors(tmp_path, text) == [
+        "clients[0].sites: Input should be a valid list (got 'nothing')",
+        "clients[0].old_sites: unknown key",
+        "clients[1].sla.incidents: Input should be a valid dictionary",
+    ]
+
+
+SITES = """\
+      - {id: Location 143, name: Main Campus, systems: [cctv, intruder_alarm]}
+      - {id: 中環分行, name: Central Branch, systems: [cctv]}
+      - {id: " KB-1.a ", name: Annex, systems: [cctv]}
+      - {id: location-143, name: Hall, systems: [cctv]}
+"""
+
+
+def test_site_ids_are_any_text_as_the_exports_spell_them(tmp_path: Path) -> None:
+    old = "      - {id: KB1, name: Main Campus, systems: [cctv, intruder_alarm]}\n"
+    config = load_config(write(tmp_path / "clients.yml", CLIENTS_YML.replace(old, SITES)))
+    school = config.client("kowloon-school")
+    assert [site.id for site in school.sites] == [
+        "Location 143",
+        "中環分行",
+        "KB-1.a",
+        "location-143",
+    ]
+    assert school.site_slugs == {
+        "Location 143": "location-143",
+        "中環分行": "中環分行",
+        "KB-1.a": "kb-1-a",
+        "location-143": "location-143-2",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Location 143", "location-143"),
+        ("中環分行", "中環分行"),
+        ("Café  No.5 / Lobby", "café-no-5-lobby"),
+        ("Cafe\u0301", "café"),  # composed as on another machine: the same bytes
+        ("ＨＴ１", "ht1"),  # full-width, as typed with a Chinese input method
+        ("HT_2", "ht-2"),
+        ("#&?", "site"),
+        ("x" * 70, "x" * SITE_SLUG_LENGTH),
+        ("a" * (SITE_SLUG_LENGTH - 1) + " b", "a" * (SITE_SLUG_LENGTH - 1)),
+    ],
+)
+def test_a_site_slug_keeps_the_letters_and_digits(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+def client_with_sites(site_ids: list[str]) -> Client:
+    client = yaml.safe_load(CLIENTS_YML)["clients"][1]
+    client["sites"] = [{"id": site_id, "name": "x", "systems": ["cctv"]} for site_id in site_ids]
+    return Client.model_validate(client)
+
+
+# An id as an export may spell it; ids are unique once their surrounding spaces are gone.
+SITE_IDS = st.lists(
+    st.text(min_size=1, max_size=80).filter(str.strip), min_size=1, max_size=12, unique_by=str.strip
+)
+
+
+@given(SITE_IDS)
+def test_site_slugs_are_unique_non_empty_url_safe_and_stable(site_ids: list[str]) -> None:
+    slugs = client_with_sites(site_ids).site_slugs
+    assert list(slugs) == [site_id.strip() for site_id in site_ids]
+    values = list(slugs.values())
+    assert len(set(values)) == len(values)
+    for value in values:
+        # One path segment, readable: letters, digits (any script) and inner single hyphens,
+        # NFC, short enough for a file name.
+        assert all(c == "-" or unicodedata.category(c)[0] in "LNM" for c in value), value
+        assert re.fullmatch(r"[^-]+(-[^-]+)*", value), value
+        assert unicodedata.normalize("NFC", value) == value
+        assert len(value.encode()) <= 255
+    # Deterministic, and appending a site never changes the slugs of the others.
+    assert client_with_sites(site_ids).site_slugs == slugs
+    if len(site_ids) > 1:
+        assert list(client_with_sites(site_ids[:-1]).site_slugs.values()) == values[:-1]

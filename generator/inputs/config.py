@@ -7,7 +7,10 @@ Declared once with pydantic; every error names the full key path
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,7 +24,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from generator.errors import InputError, Problem
@@ -30,7 +32,6 @@ from generator.inputs.tables import TABLES
 
 ALWAYS_OPEN = "24x7"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SITE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 SYSTEM_ID = r"^[a-z0-9_]+$"
 SYSTEM_NAMES = {
     "cctv": "CCTV",
@@ -43,6 +44,7 @@ SYSTEM_NAMES = {
     "nvr": "NVR",
 }
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mh])\s*$")
+SITE_SLUG_LENGTH = 60  # characters of a site id kept in its slug (a file name: 255 bytes at most)
 
 
 def system_name(system_id: str) -> str:
@@ -62,6 +64,31 @@ def _minutes(value: Any) -> float:
 def _open_hours(text: str) -> str:
     parse_hours(text)
     return text
+
+
+def _site_id(value: Any) -> str:
+    """Any non-empty text, as the exports spell it; surrounding spaces are not part of it
+    (the exports' values lose theirs when read)."""
+    if not isinstance(value, str):
+        # To YAML `id: 0143` is the number 99 and `id: no` is false: only quotes keep the text.
+        raise ValueError(
+            f"expected text, got {value!r}: put the id in quotes, as the export spells it"
+        )
+    if not value.strip():
+        raise ValueError("expected a site id: any non-empty text")
+    return value.strip()
+
+
+def slug(text: str) -> str:
+    """A readable URL path segment and file name for `text`: its letters and digits, in
+    lower case, any other run of characters one hyphen ('Location 143' -> 'location-143',
+    '中環分行' -> '中環分行'); 'site' for text without a letter or a digit. Not unique by
+    itself: see `Client.site_slugs`."""
+    normal = unicodedata.normalize("NFKC", text).lower()
+    kept = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in normal)
+    words = "-".join(kept.split())[:SITE_SLUG_LENGTH].strip("-")
+    # NFC: the same bytes whichever way the text was composed (file names are compared as bytes).
+    return unicodedata.normalize("NFC", words) or "site"
 
 
 Minutes = Annotated[float, BeforeValidator(_minutes)]
@@ -121,7 +148,7 @@ class Sla(Strict):
 
 
 class Site(Strict):
-    id: Annotated[str, Field(pattern=SITE_ID)]
+    id: Annotated[str, BeforeValidator(_site_id)]
     name: str
     systems: list[Annotated[str, Field(pattern=SYSTEM_ID)]] = Field(min_length=1)
 
@@ -135,8 +162,21 @@ class Client(Strict):
     sites: list[Site] = Field(min_length=1)
     sla: Sla
 
-    def site(self, site_id: str) -> Site | None:
-        return next((site for site in self.sites if site.id == site_id), None)
+    @cached_property
+    def site_slugs(self) -> dict[str, str]:
+        """Each site id's slug, for wherever a file name or URL needs one: `slug(id)`, and
+        when an earlier site (in clients.yml order) has it already, the first free one of
+        `-2`, `-3`... Appending a site never changes the slugs of the others."""
+        slugs: dict[str, str] = {}
+        taken: set[str] = set()
+        for site in self.sites:
+            base = candidate = slug(site.id)
+            number = 2
+            while candidate in taken:
+                candidate, number = f"{base}-{number}", number + 1
+            slugs[site.id] = candidate
+            taken.add(candidate)
+        return slugs
 
 
 class Source(Strict):
@@ -166,6 +206,9 @@ class Source(Strict):
 
 
 class Config(Strict):
+    """The whole of clients.yml. Its cross-references (calendars, unique ids, the sources'
+    columns) are checked by `load_config`, with the fields, in one run."""
+
     provider: Provider
     timezone: str = "Asia/Hong_Kong"
     site_url: str | None = None  # where the sites are published; each client is site_url/<id>/
@@ -183,51 +226,6 @@ class Config(Strict):
             raise ValueError(f"unknown time zone {timezone!r}") from None
         return timezone
 
-    @model_validator(mode="after")
-    def _references(self) -> Config:
-        problems = list(self._reference_problems())
-        if problems:
-            raise _ReferenceErrors(problems)
-        return self
-
-    def _reference_problems(self):
-        calendars = {ALWAYS_OPEN, *self.calendars}
-        known = ", ".join(sorted(calendars))
-        if ALWAYS_OPEN in self.calendars:
-            yield f"calendars.{ALWAYS_OPEN}", f"'{ALWAYS_OPEN}' is built in and cannot be redefined"
-        seen_clients: set[str] = set()
-        for index, client in enumerate(self.clients):
-            where = f"clients[{index}]"
-            if client.id in seen_clients:
-                yield f"{where}.id", f"duplicate client id {client.id!r}"
-            seen_clients.add(client.id)
-            seen_sites: set[str] = set()
-            for site_index, site in enumerate(client.sites):
-                if site.id in seen_sites:
-                    yield f"{where}.sites[{site_index}].id", f"duplicate site id {site.id!r}"
-                seen_sites.add(site.id)
-            for priority, target in client.sla.incidents.items():
-                if target.calendar not in calendars:
-                    yield (
-                        f"{where}.sla.incidents.{priority}.calendar",
-                        f"calendar {target.calendar!r} is not defined (defined: {known})",
-                    )
-            complaints = client.sla.complaints
-            if complaints is not None and complaints.calendar not in calendars:
-                yield (
-                    f"{where}.sla.complaints.calendar",
-                    f"calendar {complaints.calendar!r} is not defined (defined: {known})",
-                )
-        for table_name, source in self.sources.items():
-            table = TABLES[table_name]
-            for part in ("columns", "values", "defaults"):
-                for column in getattr(source, part):
-                    if column not in table.column_names:
-                        yield (
-                            f"sources.{table_name}.{part}.{column}",
-                            f"{table.file_name} has no column {column!r}",
-                        )
-
     def client(self, client_id: str) -> Client:
         return next(client for client in self.clients if client.id == client_id)
 
@@ -235,12 +233,74 @@ class Config(Strict):
         return self.sources.get(table_name, Source())
 
 
-class _ReferenceErrors(ValueError):
-    """Cross-reference errors, each with its own key path (pydantic only knows the root)."""
+def _mapping(value: Any) -> dict[Any, Any]:
+    """A part of the raw config that should be a mapping; anything else is a field error,
+    reported by pydantic, and holds nothing to cross-check."""
+    return value if isinstance(value, dict) else {}
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(message for _, message in problems))
-        self.problems = problems
+
+def _sequence(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(key path, message) of each cross-reference problem: a calendar that is not defined,
+    a duplicate client or site id, a source naming a column its table does not have or a
+    client that is not defined. Checked on the raw data, so that they are reported with the
+    field errors, in one run (pydantic's model validators only run once the fields are
+    valid); values of the wrong type are field errors and are left out here."""
+    defined = _mapping(raw.get("calendars"))
+    calendars = {ALWAYS_OPEN, *map(str, defined)}
+    known_calendars = ", ".join(sorted(calendars))
+    if ALWAYS_OPEN in defined:
+        yield f"calendars.{ALWAYS_OPEN}", f"'{ALWAYS_OPEN}' is built in and cannot be redefined"
+
+    def undefined(where: str, target: Any) -> Iterator[tuple[str, str]]:
+        calendar = _mapping(target).get("calendar")
+        if isinstance(calendar, str) and calendar not in calendars:
+            yield (
+                f"{where}.calendar",
+                f"calendar {calendar!r} is not defined (defined: {known_calendars})",
+            )
+
+    clients: list[str] = []
+    for index, client in enumerate(map(_mapping, _sequence(raw.get("clients")))):
+        where = f"clients[{index}]"
+        client_id = client.get("id")
+        if isinstance(client_id, str):
+            if client_id in clients:
+                yield f"{where}.id", f"duplicate client id {client_id!r}"
+            else:
+                clients.append(client_id)
+        sites: set[str] = set()
+        for site_index, site in enumerate(map(_mapping, _sequence(client.get("sites")))):
+            site_id = site.get("id")
+            site_id = site_id.strip() if isinstance(site_id, str) else ""
+            if site_id in sites:
+                yield f"{where}.sites[{site_index}].id", f"duplicate site id {site_id!r}"
+            elif site_id:
+                sites.add(site_id)
+        sla = _mapping(client.get("sla"))
+        for priority, target in _mapping(sla.get("incidents")).items():
+            yield from undefined(f"{where}.sla.incidents.{priority}", target)
+        yield from undefined(f"{where}.sla.complaints", sla.get("complaints"))
+    for table_name, source in _mapping(raw.get("sources")).items():
+        table = TABLES.get(table_name)
+        if table is None:
+            continue
+        for part in ("columns", "values", "defaults"):
+            for column in _mapping(_mapping(source).get(part)):
+                if column not in table.column_names:
+                    yield (
+                        f"sources.{table_name}.{part}.{column}",
+                        f"{table.file_name} has no column {column!r}",
+                    )
+        client_id = _mapping(_mapping(source).get("defaults")).get("client_id")
+        if isinstance(client_id, str) and clients and client_id not in clients:
+            yield (
+                f"sources.{table_name}.defaults.client_id",
+                f"client {client_id!r} is not defined (defined: {', '.join(clients)})",
+            )
 
 
 _PYDANTIC_MESSAGES = {
@@ -260,11 +320,6 @@ def _pydantic_problems(file: Path, error: ValidationError) -> list[Problem]:
     problems = []
     for detail in error.errors():
         cause = detail.get("ctx", {}).get("error")
-        if isinstance(cause, _ReferenceErrors):
-            problems += [
-                Problem(file=str(file), column=path, message=msg) for path, msg in cause.problems
-            ]
-            continue
         location = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
         # pydantic adds the Literal choice to the path of a dict key error; drop it.
         if detail["type"] == "literal_error" and location and location[-1] == "[key]":
@@ -305,7 +360,15 @@ def load_config(path: Path) -> Config:
         raise InputError(
             [Problem(file=str(path), message="expected a mapping of keys at the top level")]
         )
+    # Every problem at once: the fields' (pydantic's), then the cross-references'.
+    references = [
+        Problem(file=str(path), column=key, message=message)
+        for key, message in _reference_problems(raw)
+    ]
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as error:
-        raise InputError(_pydantic_problems(path, error)) from None
+        raise InputError(_pydantic_problems(path, error) + references) from None
+    if references:
+        raise InputError(references)
+    return config
