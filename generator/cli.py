@@ -130,9 +130,14 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    environment = dict(os.environ)
+    from generator.inputs.config import load_config
+    from generator.inputs.read import CONFIG_FILE
+
+    data_dir = Path(os.environ.get("SVCSITE_DATA", "data"))
+    config = load_config(data_dir / CONFIG_FILE)  # an unknown client is said before MkDocs starts
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # requirements.lock keeps MkDocs 1
     if args.client:
-        environment["SVCSITE_CLIENT"] = args.client
+        environment["SVCSITE_CLIENT"] = config.client(args.client).id
     return subprocess.call([sys.executable, "-m", "mkdocs", "serve"], env=environment)
 
 

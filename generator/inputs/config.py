@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
 )
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, UsageError
 from generator.figures.clock import WEEKDAYS, make_calendar, parse_hours
 from generator.inputs.tables import TABLES
 
@@ -227,7 +227,12 @@ class Config(Strict):
         return timezone
 
     def client(self, client_id: str) -> Client:
-        return next(client for client in self.clients if client.id == client_id)
+        """The client of that id; an unknown id is a usage error naming the known ones."""
+        for client in self.clients:
+            if client.id == client_id:
+                return client
+        known = ", ".join(client.id for client in self.clients)
+        raise UsageError(f"unknown client {client_id!r} (known: {known})")
 
     def source(self, table_name: str) -> Source:
         return self.sources.get(table_name, Source())

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 from generator.build import as_of_instant
+from generator.errors import InputError, UsageError
 from generator.figures.metrics import compute_figures
 from generator.inputs.read import read_inputs
 from generator.site.client_site import handwritten_pages, navigation, site_url, write_docs
@@ -21,9 +24,17 @@ PREVIEW_DIR = Path("build") / "preview"
 
 
 def on_config(config):
-    inputs = read_inputs(DATA_DIR)
-    client_id = os.environ.get("SVCSITE_CLIENT") or inputs.config.clients[0].id
-    client = inputs.config.client(client_id)
+    # MkDocs' own error type: the operator sees the problems, not a traceback, and
+    # `mkdocs serve` keeps running until the inputs are mended.
+    try:
+        inputs = read_inputs(DATA_DIR)
+        client_id = os.environ.get("SVCSITE_CLIENT") or inputs.config.clients[0].id
+        client = inputs.config.client(client_id)
+    except InputError as error:
+        problems = "\n".join(f"  {problem}" for problem in error.problems)
+        raise PluginError(f"svcsite: the inputs cannot be read:\n{problems}") from None
+    except UsageError as error:
+        raise PluginError(f"svcsite: SVCSITE_CLIENT: {error}") from None
     figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
     records = split_by_client(figures).get(client_id, {})
     handwritten = handwritten_pages(client_id)
@@ -36,6 +47,9 @@ def on_config(config):
     config.site_name = client.name
     config.site_url = config.site_url or site_url(inputs, client_id)
     config.nav = navigation(handwritten)
+    # `mkdocs serve` reloads on edits of the portfolio it shows, wherever SVCSITE_DATA puts it.
+    if str(DATA_DIR.resolve()) not in config.watch:
+        config.watch.append(str(DATA_DIR.resolve()))
     return config
 
 

@@ -1,0 +1,104 @@
+"""The live preview (`svcsite serve`, plain `mkdocs serve` and `mkdocs build` at the
+repository root): a user's mistake is one clear message, never a traceback, and a rebuild
+says nothing that is not news."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from conftest import REPO, write
+
+
+def _mkdocs_build(portfolio: Path, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "preview")],
+        cwd=REPO, env={**os.environ, "SVCSITE_DATA": str(portfolio), **env},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_svcsite_serve_an_unknown_client_is_a_usage_error(portfolio: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "no-such-client"],
+        cwd=REPO, env={**os.environ, "SVCSITE_DATA": str(portfolio)},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "svcsite serve: unknown client 'no-such-client' (known: harbour-tower, kowloon-school)"
+    )
+
+
+def test_mkdocs_an_unknown_client_is_one_clear_error(portfolio: Path, tmp_path: Path) -> None:
+    result = _mkdocs_build(portfolio, tmp_path, SVCSITE_CLIENT="no-such-client")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "svcsite: SVCSITE_CLIENT: unknown client 'no-such-client' "
+        "(known: harbour-tower, kowloon-school)" in result.stderr
+    )
+
+
+def test_mkdocs_an_invalid_clients_yml_is_named_not_a_traceback(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    clients = portfolio / "clients.yml"
+    clients.write_text(clients.read_text().replace("attend: 2h", "attend: soon", 1))
+    result = _mkdocs_build(portfolio, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        f"{clients}: clients[0].sla.incidents.P1.attend: "
+        "expected a duration like '90m' or '4h', got 'soon'" in result.stderr
+    )
+
+
+def test_mkdocs_build_says_nothing_that_is_not_news(portfolio: Path, tmp_path: Path) -> None:
+    result = _mkdocs_build(portfolio, tmp_path, SVCSITE_CLIENT="harbour-tower")
+    assert result.returncode == 0, result.stderr
+    assert "not included in the" not in result.stderr
+    assert (tmp_path / "preview" / "reports" / "2026-10" / "index.html").is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_mkdocs_serve_reloads_the_portfolio_it_shows_and_reports_a_broken_one_plainly(
+    portfolio: Path,
+) -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a",
+         f"127.0.0.1:{_free_port()}"],
+        cwd=REPO, env={**os.environ, "SVCSITE_DATA": str(portfolio)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 120
+        while not any(text in line for line in lines):
+            assert server.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+
+    try:
+        wait_for("Serving on")
+        clients = portfolio / "clients.yml"
+        write(clients, clients.read_text().replace("attend: 2h", "attend: soon", 1))
+        wait_for("An error happened during the rebuild")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = "".join(lines)
+    assert "Traceback" not in output
+    assert "clients[0].sla.incidents.P1.attend: expected a duration" in output
