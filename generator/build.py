@@ -23,6 +23,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 
+from generator.check import print_quality, strict_failure
 from generator.errors import UsageError
 from generator.figures.metrics import Figures, compute_figures
 from generator.inputs.config import Config
@@ -43,13 +44,6 @@ from generator.site.pages import split_by_client
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def check(data_dir: Path, strict: bool = False) -> int:
-    """Validate the inputs only and print the data-quality report."""
-    inputs = read_inputs(data_dir)
-    _print_quality(inputs)
-    return _strict_failure(inputs) if strict else EXIT_OK
-
-
 def build(
     data_dir: Path,
     out_dir: Path,
@@ -64,8 +58,8 @@ def build(
     # Load and validate: structural problems raise InputError before anything is written.
     inputs = read_inputs(data_dir)
     laps.lap("load and validate")
-    _print_quality(inputs)
-    if strict and _strict_failure(inputs):
+    print_quality(inputs)
+    if strict and strict_failure(inputs):
         return EXIT_INVALID
     selected = _select_clients(inputs.config, clients)
     if shard is not None:  # the I-th of N shares, every N-th client in clients.yml order
@@ -279,21 +273,6 @@ def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
             print(f"{client.id}: {what}; readable by anyone who has its address (no password_env)")
         else:
             print(f"{client.id}: {what}; protected by the password in ${client.password_env}")
-
-
-def _print_quality(inputs: Inputs) -> None:
-    for line in inputs.quality.summary_lines():
-        print(line)
-    for problem in inputs.quality.problems:
-        print(f"quarantined: {problem}", file=sys.stderr)
-
-
-def _strict_failure(inputs: Inputs) -> int:
-    count = inputs.quality.quarantined
-    if count:
-        print(f"--strict: {count} row(s) quarantined; see the report above", file=sys.stderr)
-        return EXIT_INVALID
-    return EXIT_OK
 
 
 def _select_clients(config: Config, wanted: list[str] | None) -> list[str]:

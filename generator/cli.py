@@ -124,7 +124,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.build import check
+    from generator.check import check
 
     return check(data_dir=args.data, strict=args.strict)
 
