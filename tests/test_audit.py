@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.inputs.config import Config, load_config
 from generator.inputs.read import Inputs, read_inputs
 from generator.safety.audit import Finding, audit_sites, mask
 from tests.conftest import write
@@ -458,3 +459,72 @@ def test_the_encryption_plugins_scripts_are_the_projects(site: Path, inputs: Inp
     findings = [f.reason for f in audit_sites(site, inputs.config, inputs)]
     assert len(findings) == 1
     assert findings[0].startswith("script not from the project: if (!window.hasOwnProperty(")
+
+
+def sites_config(portfolio: Path, harbour: str, kowloon: str) -> Config:
+    """The portfolio's clients with these sites (YAML flow lists)."""
+    clients = (portfolio / "clients.yml").read_text()
+    clients = clients.replace(
+        "      - {id: HT1, name: Harbour Tower, systems: [cctv, access_control, intruder_alarm]}",
+        harbour,
+    ).replace("      - {id: KB1, name: Main Campus, systems: [cctv, intruder_alarm]}", kowloon)
+    return load_config(write(portfolio / "clients.yml", clients))
+
+
+EXPORT_SITES = (
+    "      - {id: Location 143, name: Location 143, systems: [cctv]}\n"
+    "      - {id: 中環分行, name: 中環分行, systems: [cctv]}\n"
+    "      - {id: A, name: Tower A, systems: [cctv]}\n"
+    "      - {id: Main Campus North, name: Main Campus North, systems: [cctv]}",
+    "      - {id: A, name: Block A, systems: [cctv]}\n"
+    "      - {id: Tower, name: Main Campus, systems: [cctv]}\n"
+    "      - {id: Location 14, name: Location 14, systems: [cctv]}",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Its own sites, and ids too short or generic to be anyone's: no finding.
+        ("<td>Location 14</td><td>Block A</td><td>A</td><td>Tower</td><td>1</td>", None),
+        ("<td>Location 1430</td><td>Tower B</td><td>main campus, north gate</td>", None),
+        # Another client's sites, with spaces, in Chinese, around the own "Tower" or "A".
+        ("<td>Location 143</td>", "names another client: 'Location 143'"),
+        ("<td>Location&nbsp;143</td>", "names another client: 'Location\\xa0143'"),
+        ("<p>位於中環分行的閉路電視</p>", "names another client: '中環分行'"),
+        ("<td>Tower A</td>", "names another client: 'Tower A'"),
+        ("<td>Main Campus North</td>", "names another client: 'Main Campus North'"),
+    ],
+)
+def test_site_ids_and_names_as_exports_spell_them_are_found_and_only_them(
+    portfolio: Path, tmp_path: Path, text: str, reason: str | None
+) -> None:
+    config = sites_config(portfolio, *EXPORT_SITES)
+    root = tmp_path / "site"
+    client_site(root, "harbour-tower", "Harbour Tower Owners' Corporation", "Location 143")
+    client_site(root, "kowloon-school", "Kowloon Bay Secondary School", "Main Campus")
+    plant(
+        root / "harbour-tower/index.html", "<td>Location 143</td><td>中環分行</td><td>Tower A</td>"
+    )
+    plant(root / "kowloon-school/index.html", text)
+    expected = [] if reason is None else [("kowloon-school/index.html", reason)]
+    assert reasons(audit_sites(root, config), root) == expected
+
+
+def test_an_own_site_id_that_is_another_clients_site_name_is_not_a_finding(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """Both clients' exports know the shared building as "Location 143"; one client names
+    its site after it, the other only has it as the id of its "Lift Lobby"."""
+    config = sites_config(
+        portfolio,
+        "      - {id: Location 143, name: Location 143, systems: [cctv]}",
+        "      - {id: Location 143, name: Lift Lobby, systems: [cctv]}",
+    )
+    root = tmp_path / "site"
+    client_site(root, "harbour-tower", "Harbour Tower Owners' Corporation", "Location 143")
+    client_site(root, "kowloon-school", "Kowloon Bay Secondary School", "Lift Lobby")
+    write(
+        root / "kowloon-school/downloads/incidents.csv", "site_id,site\nLocation 143,Lift Lobby\n"
+    )
+    assert audit_sites(root, config) == []

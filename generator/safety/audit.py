@@ -4,7 +4,9 @@ Every text file of a client's site (pages, search index, sitemap, downloads, ass
 `.gz` is read unpacked) is read once, with HTML entities and JSON escapes resolved, and
 searched for:
 
-- another client: its id, its name or one of its sites' names (4 characters or more);
+- another client: its id, its name or one of its sites' names (4 characters or more; not
+  its sites' ids, which may be `A` or `1`), unless the text is the site's own too (the own
+  client's id, name, site ids and site names, or one of them holding it);
 - personal data: any value of a personal-data column of the inputs (`personal=True` in
   `generator.inputs.tables`) or a configured name of a person (`people:`) that is specific enough
   to search for: an e-mail address, or 6 characters or more. Phone numbers are searched
@@ -189,19 +191,26 @@ class Finding:
 
 
 def _outside(found: list[str], own: set[str], lower: str) -> list[str]:
-    """The found terms that are still in the lower-case text once every occurrence of the
-    site's own identifiers is blanked out."""
-    for key in sorted(own, key=len, reverse=True):  # the longest first
-        first, _, rest = key.partition(" ")
-        finder = _group_finder(first, frozenset([rest]))
-        lower = finder.sub(lambda match: " " * len(match.group(0)), lower)
-    spans = _Targets.find([_key(text) for text in found], lower)
-    return [text for text in found if _key(text) in spans]
+    """The found terms that are in the lower-case text outside the site's own identifiers
+    that hold them: "Kowloon Bank" inside the own "Kowloon Bank (Central)" is not a finding,
+    while the own "Tower" (or "A") hides nothing of another's "Tower A"."""
+    outside = []
+    for text in found:
+        key = _key(text)
+        holders = [term for term in own if key in _Targets.find([key], term)]
+        blanked = lower
+        for holder in sorted(holders, key=len, reverse=True):  # the longest first
+            first, _, rest = holder.partition(" ")
+            finder = _group_finder(first, frozenset([rest]))
+            blanked = finder.sub(lambda match: " " * len(match.group(0)), blanked)
+        if key in _Targets.find([key], blanked):
+            outside.append(text)
+    return outside
 
 
 def _identifiers(client: Client) -> list[str]:
-    """What names a client: its id, its name and its sites' names (ids of sites are too
-    short and generic to search for reliably)."""
+    """What names a client: its id, its name and its sites' names (ids of sites may be `A`
+    or `1`: too short and generic to search for)."""
     return [client.id, client.name, *(site.name for site in client.sites)]
 
 
@@ -627,7 +636,8 @@ class _Auditor:
 
     # a client's site
     def client(self, client: Client, client_dir: Path) -> list[Finding]:
-        own = {_key(text) for text in _identifiers(client)}
+        # A site id in the client's own records ("Location 143") may be another's site name.
+        own = {_key(text) for text in [*_identifiers(client), *(s.id for s in client.sites)]}
 
         def foreign(owners: list[tuple[str, str]]) -> bool:
             return any(kind == "client" and label != client.id for kind, label in owners)
