@@ -762,3 +762,47 @@ def test_a_password_site_shows_its_figures_and_records_only_after_the_password(
     assert page.locator(".svc-scorecard table tbody tr").count() == 5
     assert "svcsite-fragment" not in page.content()
     tab.assert_clean(protected_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# The headline reads whole on a phone
+# ---------------------------------------------------------------------------------------------
+
+PHONE_OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const outside = (box, right) => box.left < -0.5 || box.right > right + 0.5;
+    const cells = Array.from(document.querySelectorAll('.svc-scorecard th, .svc-scorecard td'))
+        .filter(cell => cell.offsetParent !== null)
+        .filter(cell => outside(cell.getBoundingClientRect(), width)
+                        || cell.scrollWidth > cell.clientWidth + 0.5)
+        .map(cell => cell.textContent.trim());
+    const legends = Array.from(document.querySelectorAll('.svc-chart__canvas svg')).flatMap(svg => {
+        const frame = svg.getBoundingClientRect();
+        return Array.from(svg.querySelectorAll('.role-legend-label text'))
+            .filter(label => {
+                const box = label.getBoundingClientRect();
+                return box.left < frame.left - 0.5 || box.right > Math.min(frame.right, width) + 0.5;
+            })
+            .map(label => label.textContent);
+    });
+    const statuses = Array.from(document.querySelectorAll('.svc-scorecard .svc-status'))
+        .filter(badge => badge.offsetParent !== null).length;
+    return {cells, legends, statuses};
+}"""
+
+
+@pytest.mark.parametrize("client", [DEMO_CLIENT, "bauhinia-secondary-school"])
+def test_the_overview_reads_whole_on_a_390_px_phone(
+    demo_url: str, chromium: Any, client: str
+) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")
+    try:
+        page = context.new_page()
+        page.goto(f"{demo_url}/{client}/", wait_until="load")
+        assert_charts_drawn(page, "light")
+        layout = page.evaluate(PHONE_OVERFLOW)
+    finally:
+        context.close()
+    assert layout["cells"] == [], "scorecard cells cut off at 390 px"
+    assert layout["legends"] == [], "chart legend labels clipped at 390 px"
+    assert layout["statuses"] == 5, "every headline figure shows its status"

@@ -92,8 +92,12 @@ def compliance_trend(
         title="Percent",
         scale=alt.Scale(domain=[_floor(data), 100], nice=False, clamp=True),
     )
+    # Two columns of measures where they fit, one on a phone (the plot's width decides).
     colour = alt.Color(
-        "measure:N", title=None, sort=None, legend=alt.Legend(orient="bottom", columns=2)
+        "measure:N",
+        title=None,
+        sort=None,
+        legend=alt.Legend(orient="bottom", columns=alt.ExprRef("width < 480 ? 1 : 2")),
     )
     tooltip = [
         alt.Tooltip("period:O", title="Period"),
