@@ -207,9 +207,11 @@ def response_time_distribution(
         targets.properties(name="target"),
     )
     decimals = {"incidents": 0, **dict.fromkeys([*QUANTILES, "target"], 0)}
-    subtitle = (
-        "Bar: middle half of incidents. Line: 10th to 90th percentile. White: median. Red: target."
-    )
+    # Two short lines: one long line would run past a phone's screen.
+    subtitle = [
+        "Bar: middle half of incidents. Line: 10th to 90th percentile.",
+        "White: median. Red: target.",
+    ]
     return _styled(
         chart,
         alt.Title(title, subtitle=subtitle),
@@ -484,8 +486,13 @@ _CONFIG = alt.Config(
     axis=alt.AxisConfig(
         labelFontSize=11, titleFontSize=11, titleFontWeight="normal", gridOpacity=0.5
     ),
+    # A legend below the plot is one row where it fits; on a phone it wraps into two columns.
     legend=alt.LegendConfig(
-        labelFontSize=11, titleFontSize=11, labelLimit=240, symbolType="circle"
+        labelFontSize=11,
+        titleFontSize=11,
+        labelLimit=240,
+        symbolType="circle",
+        columns=alt.ExprRef("width < 480 ? 2 : 0"),
     ),
 )
 
