@@ -34,7 +34,6 @@ from generator.site import charts
 from generator.site.client_site import (
     ClientBuildError,
     build_client_site,
-    code_digest,
     input_fingerprint,
     prepare_client,
     write_root,
@@ -132,49 +131,73 @@ def _build_sites(
     audit: SiteAudit,
     jobs: int,
 ) -> list[Outcome]:
-    charts.vega_bundle()  # made once here, inherited by every worker
-    _SHARED.update(
-        inputs=inputs,
-        figures=figures,
-        records=split_by_client(figures),
-        staging=staging,
-        out_dir=out_dir,
-        fingerprints=fingerprints,
-        audit=audit,
-    )
-    code_digest()  # hashed once here, inherited by every worker
-    outcomes: list[Outcome] = []
-    with Progress(
-        *Progress.get_default_columns(), console=Console(stderr=True), transient=True
-    ) as progress:
-        task = progress.add_task("Building client sites", total=len(selected))
-        if jobs > 1 and len(selected) > 1:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(min(jobs, len(selected))) as pool:
-                for outcome in pool.imap_unordered(_build_one, selected):
-                    outcomes.append(outcome)
+    records = split_by_client(figures)
+    # Every fingerprint first, in this process: with no site to build, no worker pool is
+    # started and no Vega bundle made.
+    outcomes, wanted = _fingerprints(inputs, figures, records, selected, out_dir, fingerprints)
+    if wanted:
+        charts.vega_bundle()  # made once here, inherited by every worker
+        _SHARED.update(
+            inputs=inputs,
+            figures=figures,
+            records=records,
+            staging=staging,
+            wanted=wanted,
+            audit=audit,
+        )
+        with Progress(
+            *Progress.get_default_columns(), console=Console(stderr=True), transient=True
+        ) as progress:
+            task = progress.add_task("Building client sites", total=len(wanted))
+            if jobs > 1 and len(wanted) > 1:
+                context = multiprocessing.get_context("fork")
+                with context.Pool(min(jobs, len(wanted))) as pool:
+                    for outcome in pool.imap_unordered(_build_one, wanted):
+                        outcomes.append(outcome)
+                        progress.advance(task)
+            else:
+                for client_id in wanted:
+                    outcomes.append(_build_one(client_id))
                     progress.advance(task)
-        else:
-            for client_id in selected:
-                outcomes.append(_build_one(client_id))
-                progress.advance(task)
-    _SHARED.clear()
+        _SHARED.clear()
     order = {client_id: index for index, client_id in enumerate(selected)}
     return sorted(outcomes, key=lambda outcome: order[outcome.client_id])
 
 
+def _fingerprints(
+    inputs: Inputs,
+    figures: Figures,
+    records: dict[str, dict[str, pd.DataFrame]],
+    selected: list[str],
+    out_dir: Path,
+    previous: dict[str, str],
+) -> tuple[list[Outcome], dict[str, tuple[str, dict[str, float]]]]:
+    """The unchanged clients (the fingerprint of their last build, and its site is there),
+    and the others with their fingerprint and its seconds: the sites to build."""
+    unchanged: list[Outcome] = []
+    wanted: dict[str, tuple[str, dict[str, float]]] = {}
+    for client_id in selected:
+        laps = _Laps()
+        fingerprint = input_fingerprint(inputs, figures, client_id, records.get(client_id, {}))
+        laps.lap("fingerprint")
+        if (
+            previous.get(client_id) == fingerprint
+            and (out_dir / client_id / "index.html").is_file()
+        ):
+            unchanged.append(Outcome(client_id, "unchanged", fingerprint, seconds=laps.seconds))
+        else:
+            wanted[client_id] = (fingerprint, laps.seconds)
+    return unchanged, wanted
+
+
 def _build_one(client_id: str) -> Outcome:
-    """Build one client's site and audit it, unless nothing it is made from changed."""
-    laps = _Laps()
+    """Build one client's site and audit it."""
     inputs: Inputs = _SHARED["inputs"]  # type: ignore[assignment]
     figures: Figures = _SHARED["figures"]  # type: ignore[assignment]
     records = _SHARED["records"].get(client_id, {})  # type: ignore[attr-defined]
-    fingerprint = input_fingerprint(inputs, figures, client_id, records)
-    laps.lap("fingerprint")
-    out_dir: Path = _SHARED["out_dir"]  # type: ignore[assignment]
-    previous = _SHARED["fingerprints"].get(client_id)  # type: ignore[attr-defined]
-    if previous == fingerprint and (out_dir / client_id / "index.html").is_file():
-        return Outcome(client_id, "unchanged", fingerprint, seconds=laps.seconds)
+    fingerprint, seconds = _SHARED["wanted"][client_id]  # type: ignore[index]
+    laps = _Laps()
+    laps.seconds.update(seconds)
     site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
         prepared = prepare_client(inputs, figures, client_id, records)

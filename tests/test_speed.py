@@ -3,8 +3,11 @@ behaviour, not as timings: what is imported, parsed, counted and started."""
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +17,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CLIENTS_YML, REPO, write
+from conftest import CLIENTS_YML, INCIDENTS, REPO, write
+from generator.build import build
 from generator.inputs.config import load_config
 from generator.inputs.quality import STATUSES, status_counts
+from generator.site import charts
 
 
 def imported_modules(*args: str) -> set[str]:
@@ -91,3 +96,54 @@ def test_status_counts_are_crosstab_counts(
     }
     assert all(isinstance(n, int) for row in counts.values() for n in row)
     assert sum(map(sum, counts.values())) == int(np.sum([key is not None for key, _ in rows]))
+
+
+@pytest.fixture
+def built(portfolio: Path, tmp_path: Path, in_repo: Path) -> Path:
+    """The portfolio's sites, built once."""
+    out = tmp_path / "site"
+    assert build(data_dir=portfolio, out_dir=out, jobs=1) == 0
+    return out
+
+
+@pytest.fixture
+def started(built: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the next build starts: "pool" for each worker pool, "bundle" for the Vega bundle."""
+    started: list[str] = []
+    get_context = multiprocessing.get_context
+
+    def context(method: str | None = None) -> object:
+        started.append("pool")
+        return get_context(method)
+
+    @cache  # as the real one: made once per process
+    def bundle() -> str:
+        started.append("bundle")
+        return "/* the Vega bundle */"
+
+    monkeypatch.setattr(multiprocessing, "get_context", context)
+    monkeypatch.setattr(charts, "vega_bundle", bundle)
+    return started
+
+
+def test_an_unchanged_rebuild_starts_no_pool_and_makes_no_bundle(
+    portfolio: Path, tmp_path: Path, built: Path, started: list[str]
+) -> None:
+    assert build(data_dir=portfolio, out_dir=built, jobs=2) == 0
+    assert started == []
+    timings = json.loads((tmp_path / "build" / "site-timings.json").read_text())
+    assert timings["clients"] == {"built": 0, "unchanged": 2, "failed": 0}
+    assert timings["client_sites_cpu_seconds"]["fingerprint"] > 0
+
+
+def test_one_changed_client_is_built_here_with_one_bundle(
+    portfolio: Path, tmp_path: Path, built: Path, started: list[str]
+) -> None:
+    write(portfolio / "incidents.csv", INCIDENTS.replace("False alarm zone 4", "Zone 4 fixed"))
+    assert build(data_dir=portfolio, out_dir=built, jobs=2) == 0
+    assert started == ["bundle"]  # one site to build: no pool for it
+    timings = json.loads((tmp_path / "build" / "site-timings.json").read_text())
+    assert timings["clients"] == {"built": 1, "unchanged": 1, "failed": 0}
+    assert list(timings["per_client"]) == ["kowloon-school"]
+    published = (path.read_bytes() for path in (built / "kowloon-school").rglob("*.csv"))
+    assert any(b"Zone 4 fixed" in text for text in published)
