@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["id", "reference", "category", "timestamp", "date", "boolean", "number", "text"]
+# The kinds whose values are text as the export gives it (sites, categories, free text...).
+TEXT_KINDS = ("reference", "category", "text")
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,15 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     integer: bool = False
-    free_text: bool = False  # published only after redaction
+    free_text: bool = False  # prose: kept as typed (not trimmed)
     personal: bool = False  # never published
+
+    @property
+    def redacted(self) -> bool:
+        """Published only after redaction (contract 8): every text whose values are not
+        fixed by the declaration. Ids are references to records and stay as they are;
+        personal data is never published at all."""
+        return not self.personal and self.kind in TEXT_KINDS and not self.allowed
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,8 @@ class Table:
         return tuple(column.name for column in self.columns if column.personal)
 
     @property
-    def free_text_columns(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns if column.free_text)
+    def redacted_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.redacted)
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)

@@ -156,13 +156,20 @@ def _candidates(text: pd.Series, people: tuple[str, ...]) -> np.ndarray:
 
 
 def redact_text(values: pd.Series, people: Iterable[str] = ()) -> pd.Series:
-    """Free text with personal data replaced by placeholders, vectorised over the column;
+    """Text with personal data replaced by placeholders, vectorised over the column: each
+    distinct value is redacted once (a column of categories or sites holds a handful);
     missing values stay missing."""
     people = tuple(people)
+    codes, uniques = pd.factorize(values)
+    distinct = _redact_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype="str"), people)
+    # Code -1 (missing) picks the None appended at the end.
+    table = np.append(distinct.to_numpy(dtype=object), None)
+    return pd.Series(table[codes], index=values.index, dtype="str")
+
+
+def _redact_distinct(redacted: pd.Series, people: tuple[str, ...]) -> pd.Series:
     pattern = redaction_pattern(people)
-    redacted = values.astype("str")
-    present = values.notna().to_numpy()
-    positions = np.flatnonzero(_candidates(redacted, people) & present)
+    positions = np.flatnonzero(_candidates(redacted, people))
     # Applied again where something changed, until nothing does: a replacement can free a
     # neighbouring value that was glued to the replaced one (idempotence).
     for _ in range(10):
@@ -172,4 +179,4 @@ def redact_text(values: pd.Series, people: Iterable[str] = ()) -> pd.Series:
         after = before.str.replace(pattern, _replace, regex=True)
         redacted.iloc[positions] = after.to_numpy()
         positions = positions[after.ne(before).to_numpy()]
-    return redacted.where(values.notna())
+    return redacted

@@ -209,7 +209,9 @@ class ClientView:
 
     @cached_property
     def breach_records(self) -> pd.DataFrame:
-        return breaches(self.records, self.granularity)
+        # From the published records: their priorities read as in the incident lists.
+        published = {s: f for s, f in self.published.items() if s in self.records and f is not None}
+        return breaches(published, self.granularity)
 
     def breaches(self, code: int) -> pd.DataFrame:
         """Every record of the period that missed its target."""
@@ -219,13 +221,28 @@ class ClientView:
         ids = sorted({system for site in self.client.sites for system in site.systems})
         return [{"id": system, "name": system_name(system)} for system in ids]
 
+    @cached_property
     def site_names(self) -> dict[str, str]:
-        return {site.id: site.name for site in self.client.sites}
+        """Each site's name as published: redacted like every text (names come from exports)."""
+        names = pd.Series([site.name for site in self.client.sites], dtype="str")
+        redacted = redact_text(names, self.client.people)
+        return dict(zip([site.id for site in self.client.sites], redacted, strict=True))
+
+    def sites(self) -> list[dict[str, str]]:
+        """The client's sites as published: name and systems."""
+        return [
+            {
+                "name": self.site_names[site.id],
+                "systems": ", ".join(system_name(system) for system in site.systems),
+            }
+            for site in self.client.sites
+        ]
 
     @cached_property
     def published(self) -> dict[str, pd.DataFrame | None]:
-        """Each source's records as they may be published: no personal-data column, free
-        text redacted (once per client, whatever pages show them)."""
+        """Each source's records as they may be published: no personal-data column, every
+        text column redacted, and `site`, the name of the record's site. Made once per
+        client, whatever pages, charts and downloads show them."""
         published: dict[str, pd.DataFrame | None] = {}
         for source, table in TABLES.items():
             records = self.records.get(source)
@@ -237,7 +254,9 @@ class ClientView:
                 )
             else:
                 frame = records.drop(columns=[c for c in table.personal_columns if c in records])
-                for column in table.free_text_columns:
+                if "site_id" in frame:
+                    frame["site"] = frame["site_id"].astype("str").map(self.site_names)
+                for column in table.redacted_columns:
                     frame[column] = redact_text(frame[column], self.client.people)
                 published[source] = frame
         return published
@@ -245,19 +264,11 @@ class ClientView:
     def public_records(
         self, source: str, rows: Callable[[pd.DataFrame], pd.Series] | None = None
     ) -> pd.DataFrame | None:
-        """The published records (those `rows` picks), for display: site and system names
-        beside their ids."""
+        """The published records (those `rows` picks), for display: system names for ids."""
         published = self.published[source]
         if published is None or published.empty:
             return published
         frame = published[rows(published)] if rows is not None else published.copy()
-        if "site_id" in frame:
-            frame["site"] = (
-                frame["site_id"]
-                .astype(str)
-                .map(self.site_names())
-                .fillna(frame["site_id"].astype(str))
-            )
         if "system" in frame:
             frame["system"] = frame["system"].astype(str).map(system_name)
         return frame
@@ -290,9 +301,6 @@ class ClientView:
         if self.published["incidents"] is None:
             return None
         return self.incidents_by_period.get(code, [])
-
-    def system_names(self, site: Any) -> str:
-        return ", ".join(system_name(system) for system in site.systems)
 
     def calendar_name(self, name: str) -> str:
         return "24x7 clock (always open)" if name == ALWAYS_OPEN else f"{name} calendar"
@@ -348,7 +356,8 @@ class ClientView:
         return charts.embed(draw(frame), description, frame, kind.replace("_", "-"))
 
     def _recent_records(self, source: str) -> pd.DataFrame:
-        records = self.records.get(source)
+        """The published records of the trend's periods (charts show their text)."""
+        records = self.published[source] if source in self.records else None
         if records is None:
             return pd.DataFrame()
         codes = period_codes(records[START_COLUMN[source]], self.granularity)
@@ -560,7 +569,7 @@ def trend_chart(view: ClientView) -> str:
 
 
 def downloads(view: ClientView) -> dict[str, str]:
-    """The client's own records as CSV: no personal-data column, free text redacted."""
+    """The client's own records as CSV: no personal-data column, text redacted."""
     files = {}
     for name, table in TABLES.items():
         published = view.published[name]
@@ -568,7 +577,7 @@ def downloads(view: ClientView) -> dict[str, str]:
             continue
         frame = published.copy()
         columns = [c.name for c in table.columns if not c.personal]
-        for column in table.free_text_columns:
+        for column in (c.name for c in table.columns if c.redacted or c.kind == "id"):
             # A cell starting like a formula would run in a spreadsheet: make it text.
             formula = frame[column].str.match(r"[=+\-@\t\r]", na=False)
             frame[column] = frame[column].where(~formula, "'" + frame[column])
