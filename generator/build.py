@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -85,15 +85,16 @@ def build(
                 inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs
             )
         laps.lap("client sites")
-        # Each site was audited as it was built; the root pages are audited here.
-        findings = [f for outcome in outcomes for f in outcome.findings] + audit.landing()
-        for finding in findings:
-            print(f"audit: {finding}", file=sys.stderr)
-        if findings:
-            print(f"build failed: the audit found {len(findings)} problem(s)", file=sys.stderr)
-            return EXIT_INVALID
+        # Each site was audited as it was built: one with findings fails alone (not swapped
+        # in, its fingerprint not saved so that it is rebuilt next time); the others go out.
+        outcomes = [_audited(outcome, staging) for outcome in outcomes]
+        # The root pages are audited here: one that names a client is not swapped in (the
+        # previous one stays); the client sites do not depend on them and still go out.
+        landing = audit.landing()
+        _print_findings(landing, staging)
+        held_back = {Path(finding.file).name for finding in landing}
         built = [o.client_id for o in outcomes if o.status == "built"]
-        _swap_in(staging, out_dir, built)
+        _swap_in(staging, out_dir, built, [f for f in ROOT_FILES if f not in held_back])
         fingerprints |= {o.client_id: o.fingerprint for o in outcomes if o.status != "failed"}
         removed = _remove_former_clients(out_dir, inputs.config, fingerprints)
         _save_fingerprints(out_dir, fingerprints)
@@ -104,7 +105,34 @@ def build(
     _print_summary(inputs, outcomes)
     for client_id in removed:
         print(f"{client_id}: removed; it is no longer in clients.yml")
-    return EXIT_INVALID if any(o.status == "failed" for o in outcomes) else EXIT_OK
+    failed = [o.client_id for o in outcomes if o.status == "failed"]
+    if held_back:
+        print(
+            f"error: the landing pages failed the audit ({', '.join(sorted(held_back))}); "
+            "the previous ones are left as they were",
+            file=sys.stderr,
+        )
+    if failed:
+        print(f"build failed for {len(failed)} client(s): {', '.join(failed)}", file=sys.stderr)
+    return EXIT_INVALID if failed or held_back else EXIT_OK
+
+
+def _audited(outcome: Outcome, staging: Path) -> Outcome:
+    """A built site with audit findings, failed: its findings printed, its failure named."""
+    if not outcome.findings:
+        return outcome
+    _print_findings(list(outcome.findings), staging)
+    count = len(outcome.findings)
+    message = f"{outcome.client_id}: its site failed the audit ({count} problem(s), listed above)"
+    return replace(outcome, status="failed", message=message)
+
+
+def _print_findings(findings: list[Finding], staging: Path) -> None:
+    """Each finding, its file named as in the published site (not in the staging folder)."""
+    for finding in findings:
+        path = Path(finding.file)
+        where = path.relative_to(staging) if path.is_relative_to(staging) else path
+        print(f"audit: {where}: {finding.reason}", file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -350,11 +378,14 @@ def _remove_former_clients(
     return former
 
 
-def _swap_in(staging: Path, out_dir: Path, built: list[str]) -> None:
+ROOT_FILES = ("index.html", "404.html", "robots.txt")
+
+
+def _swap_in(staging: Path, out_dir: Path, built: list[str], root_files: list[str]) -> None:
     """Replace each built client's directory and the root files in `out_dir`; other clients'
-    directories are left as they were."""
+    directories (and root files) are left as they were."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for root_file in ("index.html", "404.html", "robots.txt"):
+    for root_file in root_files:
         (staging / root_file).replace(out_dir / root_file)
     for client_id in built:
         target = out_dir / client_id

@@ -243,19 +243,70 @@ def test_two_builds_of_the_same_inputs_are_identical(portfolio: Path, tmp_path: 
     assert int.from_bytes(packed[4:8], "little") == int(midnight.timestamp())
 
 
-def test_a_site_that_fails_the_audit_is_not_published(portfolio: Path, tmp_path: Path) -> None:
+def test_a_site_that_fails_the_audit_is_not_published_and_the_others_are(
+    portfolio: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "site"
     assert svcsite("build", "--data", str(portfolio), "--out", str(out)).returncode == 0
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    write(
-        portfolio / "incidents.csv",
-        INCIDENTS.replace("Door 2 reader dead", "Same fault as at Kowloon Bay Secondary School"),
+    before = {p: p.read_bytes() for p in (out / "harbour-tower").rglob("*") if p.is_file()}
+    # harbour-tower's records now name the other client; kowloon-school has a new incident.
+    changed = (
+        INCIDENTS.replace("Door 2 reader dead", "Same fault as at Kowloon Bay Secondary School")
+        + "INC-4,kowloon-school,KB1,cctv,P1,2026-10-06 09:00,,,,,false,,Camera 7 dark,Ho\n"
     )
-    result = svcsite("build", "--data", str(portfolio), "--out", str(out))
-    assert result.returncode == 1
-    assert "names another client: 'Kowloon Bay Secondary School'" in result.stderr
-    assert "the audit found" in result.stderr
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    write(portfolio / "incidents.csv", changed)
+    for attempt in range(2):  # not saved as built: the failed client is tried again next time
+        result = svcsite("build", "--data", str(portfolio), "--out", str(out))
+        assert result.returncode == 1
+        assert re.search(
+            r"^audit: harbour-tower/\S+: names another client: 'Kowloon Bay Secondary School'",
+            result.stderr,
+            re.MULTILINE,
+        )
+        assert (
+            "error: harbour-tower: its site failed the audit (" in result.stderr
+            and "its previous site is left as it was" in result.stderr
+        )
+        assert "build failed for 1 client(s): harbour-tower" in result.stderr
+        assert "kowloon-school: built in" in result.stdout or attempt == 1
+        after = {p: p.read_bytes() for p in (out / "harbour-tower").rglob("*") if p.is_file()}
+        assert after == before
+        assert (
+            "Camera 7 dark"
+            in (out / "kowloon-school" / "reports" / "2026-Q4" / "index.html").read_text()
+        )
+    assert (out / "index.html").is_file() and (out / "robots.txt").is_file()
+
+
+def test_landing_pages_that_fail_the_audit_stay_as_they_were_and_the_clients_go_out(
+    portfolio: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from generator import build as build_module
+
+    out = tmp_path / "site"
+    assert build_module.build(portfolio, out) == 0
+    landing = (out / "index.html").read_bytes()
+    write_root = build_module.write_root
+
+    def naming_a_client(staging: Path) -> None:
+        write_root(staging)
+        page = staging / "index.html"
+        page.write_text(
+            page.read_text().replace("</body>", "Harbour Tower Owners' Corporation</body>")
+        )
+
+    monkeypatch.setattr(build_module, "write_root", naming_a_client)
+    write(portfolio / "incidents.csv", INCIDENTS.replace("Camera 3 offline", "Camera 3 dark"))
+    assert build_module.build(portfolio, out) == 1
+    assert (out / "index.html").read_bytes() == landing
+    assert "the landing pages failed the audit (index.html)" in capsys.readouterr().err
+    assert (
+        "Camera 3 dark"
+        in (out / "harbour-tower" / "reports" / "2026-10" / "index.html").read_text()
+    )
 
 
 def test_a_client_removed_from_clients_yml_is_taken_down(portfolio: Path, tmp_path: Path) -> None:
