@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
 from generator.inputs.config import load_config
 from generator.inputs.quality import STATUSES, status_counts
+from generator.inputs.validate import _filtered
 from generator.site import charts
 
 
@@ -96,6 +98,35 @@ def test_status_counts_are_crosstab_counts(
     }
     assert all(isinstance(n, int) for row in counts.values() for n in row)
     assert sum(map(sum, counts.values())) == int(np.sum([key is not None for key, _ in rows]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    chunks=st.lists(
+        st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=40), min_size=1, max_size=4
+    ),
+    seed=st.integers(0, 2**32 - 1),
+    dropped_share=st.sampled_from([0.0, 0.02, 0.5, 1.0]),
+)
+def test_kept_text_is_arrows_filter(
+    chunks: list[list[str | None]], seed: int, dropped_share: float
+) -> None:
+    values = pa.chunked_array(chunks, type=pa.large_string())
+    keep = np.random.default_rng(seed).random(len(values)) >= dropped_share
+    kept = _filtered(values, keep)
+    assert kept.type == values.type
+    assert kept.to_pylist() == values.filter(pa.array(keep)).to_pylist()
+
+
+def test_a_few_dropped_rows_do_not_copy_the_text() -> None:
+    """A million rows with a quarantined one here and there: the kept text is the read text."""
+    values = pa.chunked_array([[f"summary {i}" for i in range(1000)]] * 3, type=pa.large_string())
+    keep = np.ones(len(values), dtype=bool)
+    keep[[5, 1500, 1501, 2999]] = False
+    kept = _filtered(values, keep)
+    assert len(kept) == len(values) - 4
+    read = {chunk.buffers()[2].address for chunk in values.chunks}
+    assert {chunk.buffers()[2].address for chunk in kept.chunks} <= read
 
 
 @pytest.fixture
