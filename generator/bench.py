@@ -6,6 +6,9 @@ Generates the synthetic portfolio (once; reused while its size and seed are unch
 measures, each in a fresh process so that each pays its own start-up:
 
 - reading the CSVs alone with `pyarrow.csv.read_csv` (the floor for loading),
+- `svcsite check` of `clients.yml` and `incidents.csv`, against a process that imports pandas
+  and reads that `incidents.csv` with pyarrow (the floor for any pandas tool), whole
+  processes side by side, best of 3 (goal: at most 2x),
 - load + validate (`read_inputs`) and the figures (`compute_figures`),
 - the full `svcsite build` (pages, MkDocs and audit of every client, `--jobs` processes)
   with its own account of each stage and its peak memory, then an unchanged rebuild,
@@ -58,6 +61,11 @@ seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "peak_mib": peak}))
 """
+# The floor of any pandas tool that reads the export: a process that imports pandas and reads
+# the file with pyarrow, nothing else.
+PANDAS_AND_PYARROW = (
+    "import sys\nimport pandas\nimport pyarrow.csv\npyarrow.csv.read_csv(sys.argv[1])"
+)
 # The plain way, first part: load, figures and every client's pages and mkdocs.yml (the
 # client's settings over mkdocs.yml, as `svcsite build` sets them), one client after another.
 PLAIN_DOCS = """
@@ -150,6 +158,24 @@ def _measured(
     return json.loads(result.stdout)
 
 
+def _check_against_floor(data: Path, directory: Path, runs: int = 3) -> dict[str, float]:
+    """`svcsite check` of a portfolio of `clients.yml` and `incidents.csv` only, and a process
+    that imports pandas and reads that `incidents.csv` with pyarrow: whole processes,
+    alternately (a busy moment hurts both alike), the best of `runs` each."""
+    portfolio = directory / "check"
+    shutil.rmtree(portfolio, ignore_errors=True)
+    portfolio.mkdir(parents=True)
+    for name in ("clients.yml", "incidents.csv"):
+        (portfolio / name).symlink_to(data / name)
+    check = [sys.executable, "-m", "generator", "check", "--data", str(portfolio)]
+    floor = [sys.executable, "-c", PANDAS_AND_PYARROW, str(portfolio / "incidents.csv")]
+    checks, floors = [], []
+    for _ in range(runs):
+        floors.append(_measured(floor)["seconds"])
+        checks.append(_measured(check, cwd=REPO)["seconds"])
+    return {"check": min(checks), "floor": min(floors)}
+
+
 def _mkdocs_floor() -> float:
     """One plain `mkdocs build` of a one-page Material site (fresh process, median of 3)."""
     with tempfile.TemporaryDirectory() as directory:
@@ -212,6 +238,7 @@ def run(directory: Path, clients: int, months: int, jobs: int) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     data = _portfolio(directory, clients, months)
     pyarrow_seconds = _pyarrow_alone(data)
+    check = _check_against_floor(data, directory)
     stages = _median_child([sys.executable, "-c", STAGES, str(data)])
     floor = _mkdocs_floor()
     out = directory / "site"
@@ -229,6 +256,7 @@ def run(directory: Path, clients: int, months: int, jobs: int) -> str:
     same = _same_sites(out, directory / "plain" / "site", client_ids)
     return _report(
         clients=clients, months=months, jobs=jobs, rows=stages["rows"], pyarrow=pyarrow_seconds,
+        check=check,
         load=float(stages["load"]), metrics=float(stages["metrics"]), floor=floor, full=full,
         full_timings=full_timings, unchanged=unchanged, unchanged_timings=unchanged_timings,
         plain=plain, same=same,
@@ -244,6 +272,7 @@ def _report(**m: Any) -> str:
     plain_mkdocs = plain["mkdocs"]
     plain_total = plain["load and figures"] + plain["pages"] + plain_mkdocs + plain["audit"]
     unchanged = m["unchanged"]["seconds"]
+    check, check_floor = m["check"]["check"], m["check"]["floor"]
     rows = m["rows"]
     per = {stage: cpu[stage] / max(built, 1) for stage in cpu}
     lines = [
@@ -260,6 +289,9 @@ def _report(**m: Any) -> str:
         f"| Read every CSV with pyarrow alone | {m['pyarrow']:.2f} | the floor for loading |",
         f"| Load + validate | {m['load']:.2f} | {m['load'] / m['pyarrow']:.2f}x pyarrow alone |",
         f"| Every figure (metrics) | {m['metrics']:.2f} | |",
+        f"| **`svcsite check`** of `clients.yml` + `incidents.csv`, whole process, best of 3 | "
+        f"**{check:.2f}** | **{check / check_floor:.2f}x** a process that imports pandas and "
+        f"reads `incidents.csv` with pyarrow ({check_floor:.2f} s, best of 3); goal: at most 2x |",
         f"| **Full build**, wall time | **{full:.1f}** | {built} sites built |",
         f"| - load + validate, figures (in the build) | "
         f"{stages['load and validate'] + stages['figures']:.1f} | |",

@@ -24,6 +24,7 @@ def test_the_benchmark_runs_and_reports_every_measure(tmp_path: Path) -> None:
         "Read every CSV with pyarrow alone",
         "Load + validate",
         "Every figure (metrics)",
+        "`svcsite check`",
         "**Full build**, wall time",
         "pages, per client (CPU)",
         "MkDocs, per client (CPU, in process)",
@@ -40,3 +41,4 @@ def test_the_benchmark_runs_and_reports_every_measure(tmp_path: Path) -> None:
     assert "| 0 finding(s) |" in text
     assert "3 sites built" in text
     assert "3 sites not rebuilt" in text
+    assert re.search(r"\*\*[0-9.]+x\*\* a process that imports pandas", text)
