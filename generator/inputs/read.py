@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.errors import InputError
 from generator.inputs.config import Config, load_config
 from generator.inputs.load import load_tables
 from generator.inputs.quality import DataQuality, data_quality
@@ -28,5 +29,9 @@ def read_inputs(data_dir: Path) -> Inputs:
     config = load_config(data_dir / CONFIG_FILE)
     raw = load_tables(data_dir, config)
     checked = {name: validate_table(table, config) for name, table in raw.items()}
+    # A column that mostly could not be read would be published as zeros: stop instead.
+    unreadable = [problem for result in checked.values() for problem in result.unreadable]
+    if unreadable:
+        raise InputError(unreadable)
     quality = data_quality(raw, checked, [client.id for client in config.clients])
     return Inputs(config, {name: result.used for name, result in checked.items()}, quality)
