@@ -86,6 +86,19 @@ def test_the_format_proposed_reads_the_values(portfolio: Path, value: str, fix: 
     assert errors(portfolio)[0].endswith(f"they read with sources.incidents.datetime_format: {fix}")
 
 
+def test_each_file_of_a_source_is_judged_on_its_own(portfolio: Path) -> None:
+    """Monthly exports: one month exported day first fails, the others are read."""
+    (portfolio / "incidents.csv").unlink()
+    write(portfolio / "clients.yml", with_source('file: "exports/incidents-*.csv"'))
+    text = incidents(iso(30) + day_first(6)).splitlines()
+    write(portfolio / "exports/incidents-2026-03.csv", "\n".join(text[:31]) + "\n")
+    write(portfolio / "exports/incidents-2026-04.csv", "\n".join(text[:1] + text[31:]) + "\n")
+    [problem] = errors(portfolio)
+    assert problem.startswith(
+        f"{portfolio}/exports/incidents-2026-04.csv:2: reported_at: 6 of 6 values cannot be used"
+    )
+
+
 def test_day_first_dates_of_a_date_column_propose_its_date_format(portfolio: Path) -> None:
     rows = [
         f"JOB-{n},harbour-tower,HT1,cctv,preventive,{day}/09/2026,,open,,," for n, day in

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -61,10 +62,9 @@ def unreadable_columns(
         if column.name == "client_id" and not blank:
             found += _no_known_client(frame, problems, table)
             continue
-        given = frame[FILE] if blank else frame.loc[frame[column.name].notna(), FILE]
-        totals = given.value_counts()
+        totals = _per_file(frame, None if blank else column.name)
         for file, count in problems[FILE].value_counts().items():
-            total = int(totals.get(file, 0))
+            total = totals.get(file, 0)
             if count < MIN_FAILED or count * 2 <= total:
                 continue
             in_file = problems[problems[FILE] == file]
@@ -85,6 +85,18 @@ def unreadable_columns(
                 )
             )
     return found
+
+
+def _per_file(frame: pd.DataFrame, column: str | None) -> dict[str, int]:
+    """Rows per file (with a value in `column`, if given)."""
+    files = frame[FILE].astype("category")
+    given = np.ones(len(frame), bool) if column is None else frame[column].notna().to_numpy()
+    if len(files.cat.categories) == 1:  # the common case: nothing to count per row
+        counts = [int(np.count_nonzero(given))]
+    else:
+        codes = files.cat.codes.to_numpy()[given]
+        counts = np.bincount(codes, minlength=len(files.cat.categories)).tolist()
+    return dict(zip(map(str, files.cat.categories), counts, strict=True))
 
 
 def _no_known_client(frame: pd.DataFrame, problems: pd.DataFrame, table: Table) -> list[Problem]:
