@@ -278,6 +278,26 @@ def test_a_site_that_fails_the_audit_is_not_published_and_the_others_are(
     assert (out / "index.html").is_file() and (out / "robots.txt").is_file()
 
 
+def test_a_client_whose_site_cannot_be_built_does_not_stop_the_others(
+    portfolio: Path, project: Path
+) -> None:
+    """A hand-written page saved in another encoding breaks that client's MkDocs build only."""
+    page = project / "content" / "clients" / "kowloon-school" / "notes.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_bytes("# Notes\n\nCaf\u00e9 visit\n".encode("cp1252"))
+    out = project / "site"
+    result = svcsite("build", "--data", str(portfolio), "--out", str(out), cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error: kowloon-school: MkDocs could not build its site (UnicodeDecodeError" in (
+        result.stderr
+    )
+    assert "Error reading page 'notes.md'" in result.stderr
+    assert "harbour-tower: built in" in result.stdout
+    assert (out / "harbour-tower" / "index.html").is_file()
+    assert not (out / "kowloon-school").exists()
+
+
 def test_landing_pages_that_fail_the_audit_stay_as_they_were_and_the_clients_go_out(
     portfolio: Path,
     tmp_path: Path,

@@ -72,7 +72,8 @@ def handwritten_pages(client_id: str, content_dir: Path = CONTENT_DIR) -> list[H
 
 def _title(path: Path) -> str:
     if path.suffix == ".md":
-        for line in path.read_text(encoding="utf-8").splitlines():
+        # A page that is not UTF-8 fails its client's MkDocs build, which names it; not here.
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("# "):
                 return line[2:].strip()
     return path.stem.replace("-", " ").capitalize()
@@ -218,7 +219,13 @@ def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) ->
         docs = Path(work) / "docs"
         write_docs(prepared.pages, prepared.handwritten, docs)
         settings = mkdocs_settings(prepared, inputs, docs, site_dir, Path(work))
-        mkdocs_build(load_config(config_file=str(MKDOCS_FILE), **settings))
+        try:
+            mkdocs_build(load_config(config_file=str(MKDOCS_FILE), **settings))
+        except Exception as error:  # the client's content or the theme: this client only
+            raise ClientBuildError(
+                f"{prepared.client.id}: MkDocs could not build its site "
+                f"({type(error).__name__}: {error})"
+            ) from error
 
 
 def mkdocs_settings(
