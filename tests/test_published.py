@@ -34,7 +34,8 @@ ROWS = {
         "summary": "Mail from tm.chan@example.com", "reported_by": "Wong Siu Ming",
     },
     "maintenance": {
-        "job_id": "JOB-1", "client_id": "harbour-tower", "site_id": "HT1", "system": "cctv",
+        "job_id": "JOB-1", "client_id": "harbour-tower", "site_id": "Kiosk 2877 5678",
+        "system": "cctv",
         "kind": "preventive", "due_date": "2026-09-20", "completed_at": "",
         "status": "open", "first_time_fix": "", "notes": "Key from Chan Tai Man",
         "technician": "Lam Ka Ho",
@@ -61,11 +62,17 @@ ROWS = {
 SECRETS = ["9123 4567", "A123456", "tm.chan@example.com", "Chan Tai Man", "mary.wong@example",
            "6123 4567", "Z987654", "CHAN Tai-man", "7946 0958", "2345 6789", "ops@tower",
            "Tai Man Chan", "AB987654", "Wong Siu Ming", "Lam Ka Ho", "Ho Ka Yan", "5555 1212",
-           "ho.ky@example.org", "2877 1234"]  # fmt: skip
+           "ho.ky@example.org", "2877 1234", "2877 5678"]  # fmt: skip
 KEPT = ["Awaiting tenant on", "cloned", "Mail from", "Key from", "Noise, call", "on file",
-        "Told", "Review with", "revoked", "Harbour Tower podium"]  # fmt: skip
-# The site's name in clients.yml holds a phone number too (site names come from exports).
-CLIENTS = CLIENTS_YML.replace("name: Harbour Tower,", "name: Harbour Tower podium tel 2877 1234,")
+        "Told", "Review with", "revoked", "Harbour Tower podium", "Kiosk [phone removed]",
+        "Lobby kiosk"]  # fmt: skip
+# Site ids and names come from exports too: one of each holds a phone number.
+CLIENTS = CLIENTS_YML.replace(
+    "name: Harbour Tower,", "name: Harbour Tower podium tel 2877 1234,"
+).replace(
+    "      - {id: HT1,",
+    '      - {id: "Kiosk 2877 5678", name: Lobby kiosk, systems: [cctv]}\n      - {id: HT1,',
+)
 
 
 def csv_text(rows: list[dict[str, str]]) -> str:
