@@ -129,8 +129,17 @@ def redact(text: str, people: Iterable[str] = ()) -> str:
     return text
 
 
+# Up to this many values, `re` answers sooner than pyarrow compiles its RE2 pattern.
+FEW_VALUES = 64
+
+
 def _contains(text: pd.Series, re2: str, python: str) -> np.ndarray:
-    """Which values contain a match: by pyarrow (RE2) where it is available, else by `re`."""
+    """Which values contain a match: by pyarrow (RE2) where it is available and there are
+    many values, else by `re`."""
+    if len(text) <= FEW_VALUES:
+        pattern = _compiled(python)
+        found = [isinstance(value, str) and bool(pattern.search(value)) for value in text.tolist()]
+        return np.array(found, dtype=bool)
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -140,6 +149,11 @@ def _contains(text: pd.Series, re2: str, python: str) -> np.ndarray:
         return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
     except Exception:
         return np.array(text.astype(object).str.contains(python, na=False), dtype=bool)
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _candidates(text: pd.Series, people: tuple[str, ...]) -> np.ndarray:
