@@ -1,6 +1,7 @@
-"""Personal data out of free text before it is written anywhere (contract 8): e-mail
-addresses, phone numbers (Hong Kong and international), HKID numbers and the client's own
-configured names of people.
+"""Personal data out of every published text (free text, categories, sites... see
+`Column.redacted`) before it is written anywhere (contract 8): e-mail addresses, phone
+numbers (Hong Kong and international), HKID numbers and the client's own configured names
+of people.
 
 The rules, as implemented:
 
