@@ -32,6 +32,7 @@ def test_the_contract_example_loads(tmp_path: Path) -> None:
     assert harbour.sla.complaints.resolve == 5400.0
     assert config.client("kowloon-school").reporting == "quarterly"
     assert config.client("kowloon-school").sla.maintenance is None
+    assert harbour.repeat_window_days == 30  # the default
 
 
 @pytest.mark.parametrize(
@@ -118,6 +119,16 @@ def test_the_contract_example_loads(tmp_path: Path) -> None:
             "      maintenance: {grace_days: 7, target_pct: 98}",
             "      maintenance: {target_pct: 98}",
             "clients[0].sla.maintenance.grace_days: required key is missing",
+        ),
+        (
+            "    reporting: quarterly",
+            "    reporting: quarterly\n    repeat_window_days: 0",
+            "clients[1].repeat_window_days: Input should be greater than or equal to 1 (got 0)",
+        ),
+        (
+            "    reporting: quarterly",
+            "    reporting: quarterly\n    repeat_window_days: 30 days",
+            "clients[1].repeat_window_days: Input should be a valid integer (got '30 days')",
         ),
     ],
 )

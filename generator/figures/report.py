@@ -15,6 +15,7 @@ from generator.figures.metrics import BREACHED, START_COLUMN, Figures
 from generator.figures.periods import REPORTING, Granularity, label, period_codes
 from generator.inputs.config import Client
 from generator.inputs.quality import DataQuality, RowCounts
+from generator.safety.redact import redact_text
 
 _JUDGED = ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
 # The shape of one period in metrics.json; "*" stands for the client's own priorities or systems.
@@ -22,6 +23,7 @@ SHAPE: dict[str, Any] = {
     "incidents": {
         "reported": None,
         "by_priority": "*priorities",
+        "repeat": None,
         "attend": _JUDGED,
         "restore": _JUDGED,
     },
@@ -39,6 +41,12 @@ SHAPE: dict[str, Any] = {
     },
     "availability": {"overall_pct": None, "by_system": "*systems"},
     "actions": ("raised", "open", "overdue", "done", "dropped"),
+}
+# The shape of one site within a period's `by_site` (contract 11).
+SITE_SHAPE: dict[str, Any] = {
+    "incidents": {"reported": None, "repeat": None, "attend": _JUDGED, "restore": _JUDGED},
+    "availability_pct": None,
+    "preventive": ("due", "on_time_pct"),
 }
 
 
@@ -61,6 +69,7 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
         "priorities": list(client.sla.incidents),
         "systems": sorted({system for site in client.sites for system in site.systems}),
     }
+    by_site = _by_site(figures, client, granularity, keys)
     periods = []
     # One client's periods: a few dozen at most. to_dict keeps each column's own type.
     for code, values in frame.to_dict(orient="index").items():
@@ -68,6 +77,7 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
         for section, shape in SHAPE.items():
             entry[section] = _nest(section, shape, values, keys)
         entry["benchmark"] = _benchmark(benchmark, int(code))
+        entry["by_site"] = by_site.get(int(code), {})
         periods.append(entry)
     return {
         "client": client.id,
@@ -78,6 +88,39 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
 
 
 SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions")
+
+
+def client_site_periods(figures: Figures, client: Client) -> pd.DataFrame:
+    """The client's `by_site` columns, one row per (site id, period code)."""
+    frame = figures.sites[granularity_of(client)]
+    return frame.xs(client.id, level="client_id")
+
+
+def published_site_ids(client: Client) -> dict[str, str]:
+    """Each site id as published (metrics.json's keys): redacted like every text."""
+    ids = [site.id for site in client.sites]
+    return dict(zip(ids, redact_text(pd.Series(ids, dtype="str"), client.people), strict=True))
+
+
+def _by_site(
+    figures: Figures, client: Client, granularity: Granularity, keys: dict[str, list[str]]
+) -> dict[int, dict[str, Any]]:
+    """Period code -> published site id -> the site's figures, in clients.yml's site order."""
+    frame = client_site_periods(figures, client)
+    names = published_site_ids(client)
+    order = {site_id: position for position, site_id in enumerate(names)}
+    rows = frame.reset_index()
+    rows = rows.assign(_order=rows["site_id"].astype(str).map(order)).sort_values(
+        ["period", "_order"], kind="stable"
+    )
+    result: dict[int, dict[str, Any]] = {}
+    columns = list(frame.columns)
+    for code, site_id, *values in rows[["period", "site_id", *columns]].itertuples(index=False):
+        row = dict(zip(columns, values, strict=True))
+        result.setdefault(int(code), {})[names[str(site_id)]] = {
+            section: _nest(section, shape, row, keys) for section, shape in SITE_SHAPE.items()
+        }
+    return result
 
 
 def _nest(path: str, shape: Any, values: dict[str, Any], keys: dict[str, list[str]]) -> Any:

@@ -161,6 +161,8 @@ class Client(Strict):
     people: list[str] = Field(default_factory=list)
     sites: list[Site] = Field(min_length=1)
     sla: Sla
+    # A repeat fault: an incident whose (site, system) had another in this many days before.
+    repeat_window_days: int = Field(default=30, ge=1, le=366, strict=True)
 
     @cached_property
     def site_slugs(self) -> dict[str, str]:
