@@ -166,19 +166,24 @@ class Client(Strict):
 
     @cached_property
     def site_slugs(self) -> dict[str, str]:
-        """Each site id's slug, for wherever a file name or URL needs one: `slug(id)`, and
-        when an earlier site (in clients.yml order) has it already, the first free one of
-        `-2`, `-3`... Appending a site never changes the slugs of the others."""
-        slugs: dict[str, str] = {}
-        taken: set[str] = set()
-        for site in self.sites:
-            base = candidate = slug(site.id)
-            number = 2
-            while candidate in taken:
-                candidate, number = f"{base}-{number}", number + 1
-            slugs[site.id] = candidate
-            taken.add(candidate)
-        return slugs
+        """Each site id's slug, for wherever a file name or URL needs one (`unique_slugs`)."""
+        ids = [site.id for site in self.sites]
+        return dict(zip(ids, unique_slugs(ids), strict=True))
+
+
+def unique_slugs(texts: list[str]) -> list[str]:
+    """`slug(text)` of each text, and when an earlier text (in order) has it already, the
+    first free one of `-2`, `-3`... Appending a text never changes the slugs of the others."""
+    slugs: list[str] = []
+    taken: set[str] = set()
+    for text in texts:
+        base = candidate = slug(text)
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        slugs.append(candidate)
+        taken.add(candidate)
+    return slugs
 
 
 class Source(Strict):

@@ -42,6 +42,7 @@ NAV = [
     {"Maintenance": "maintenance.md"},
     {"Complaints and feedback": "complaints.md"},
     {"System availability": "availability.md"},
+    {"Sites": "sites/index.md"},
     {"Improvement actions and meetings": "actions.md"},
     {"Service agreement and methodology": "agreement.md"},
     {"Downloads": "downloads.md"},
@@ -112,8 +113,9 @@ def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
     minutes = [item for item in extra if "minutes" in next(iter(item.values()))]
     other = [item for item in extra if item not in minutes]
     nav: list[dict[str, object]] = list(NAV)
-    if minutes:  # newest first, in a group of their own
-        nav.insert(7, {"Meeting minutes": minutes[::-1]})
+    if minutes:  # newest first, in a group of their own, after the actions
+        after = next(i for i, item in enumerate(nav) if "actions.md" in item.values()) + 1
+        nav.insert(after, {"Meeting minutes": minutes[::-1]})
     return nav + other
 
 

@@ -37,6 +37,7 @@ from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.events import fragments_path, marker
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
+from generator.site.sites import SitesView, sites_pages
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -452,13 +453,15 @@ class ClientView:
                 "system": system["name"],
                 "period": self.label(code),
                 "pct": self.period(code)["availability"]["by_system"][system["id"]],
+                "target": self.client.sla.availability_target_pct,
             }
             for code in self.trend_codes()
             for system in self.systems()
         ]
-        return pd.DataFrame(
-            rows
-        ), "Availability of each system in each period, in percent of the period's time."
+        return pd.DataFrame(rows), (
+            "Availability of each system in each period, in percent of the period's time, "
+            "read against the target: met, below it, or a point or more below it."
+        )
 
     def _actions_data(self) -> tuple[pd.DataFrame, str]:
         rows = []
@@ -499,8 +502,11 @@ def client_pages(
         "provider": inputs.config.provider,
         "metrics": METRICS,
     }
+    sites = SitesView(view)
     pages = (
-        render_page("index.md", "pages/overview.md.j2", **context, trend=trend_chart(view))
+        render_page(
+            "index.md", "pages/overview.md.j2", **context, trend=trend_chart(view), sites=sites
+        )
         | render_page("incidents.md", "pages/incidents.md.j2", **context)
         | render_page("maintenance.md", "pages/maintenance.md.j2", **context)
         | render_page("complaints.md", "pages/complaints.md.j2", **context)
@@ -510,6 +516,7 @@ def client_pages(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
         | render_page("reports/index.md", "pages/reports.md.j2", **context)
+        | sites_pages(sites, render_page, context)
     )
     for code in view.codes:
         pages |= render_page(

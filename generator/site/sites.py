@@ -1,0 +1,322 @@
+"""The Sites section (contract 11): an index of the client's sites with each one's figures of
+the latest period against the targets, the worst first, and a page per site: its systems,
+its figures per period, its repeat faults and the records behind them, its most frequent
+causes, its open items and a daily availability strip per system.
+
+Every figure comes from `by_site` of the client's metrics.json (one document, as on every
+page). The records are the client's published ones: each list (open items, repeat faults,
+causes, strips) is made once for all the client's sites, then split by site.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from generator.figures.definitions import BY_ID, SITE_FIGURES, SITE_TARGETED, Metric
+from generator.figures.report import published_site_ids
+from generator.inputs.config import Site, system_name, unique_slugs
+from generator.site import charts
+from generator.site.render import DASH
+
+HOTSPOTS = 5  # sites named on the overview
+TOP_CAUSES = 5
+SITES_DIR = "sites"
+STRIP_CLASSES = {
+    charts.AT_TARGET: "met",
+    charts.BELOW_TARGET: "below",
+    charts.FAR_BELOW: "far",
+    "no target agreed": "plain",
+    "no figure": "none",
+}
+
+
+@dataclass(frozen=True)
+class SiteFigure:
+    """One figure of one site in one period, against the client's target for it."""
+
+    path: str  # within the site's entry of by_site
+    metric: Metric  # the client-level figure it restricts to the site
+    value: float | None
+    target: float | None
+
+    @property
+    def met(self) -> bool | None:
+        return self.metric.meets(self.value, self.target)
+
+
+@dataclass
+class SitesView:
+    """What the Sites pages may see of one client (`view`: its ClientView)."""
+
+    view: Any
+
+    @property
+    def client(self):
+        return self.view.client
+
+    @cached_property
+    def published_ids(self) -> dict[str, str]:
+        return published_site_ids(self.client)
+
+    @cached_property
+    def slugs(self) -> dict[str, str]:
+        """Each site's page name: its slug as in `Client.site_slugs`, made from the id as
+        published (an id holding a phone number must not put it in an address)."""
+        published = [self.published_ids[site.id] for site in self.client.sites]
+        return dict(zip(self.published_ids, unique_slugs(published), strict=True))
+
+    def path(self, site: Site) -> str:
+        """The site page, relative to the docs folder."""
+        return f"{SITES_DIR}/{self.slugs[site.id]}.md"
+
+    def figures(self, site: Site, code: int) -> list[SiteFigure]:
+        entry = self.view.period(code)["by_site"][self.published_ids[site.id]]
+        result = []
+        for path, metric_id in SITE_FIGURES.items():
+            value: Any = entry
+            for key in path.split("."):
+                value = value.get(key) if isinstance(value, dict) else None
+            metric = BY_ID[metric_id]
+            target = metric.target_value(self.client)
+            result.append(SiteFigure(path, metric, None if value is None else float(value), target))
+        return result
+
+    @cached_property
+    def ranked(self) -> list[dict[str, Any]]:
+        """Each site with its latest-period figures, the worst first: the most targets
+        missed, then the most repeat faults, then the most incidents, then clients.yml's order."""
+        rows = []
+        for position, site in enumerate(self.client.sites):
+            figures = self.figures(site, self.view.latest_code)
+            by_path = {f.path: f for f in figures}
+            rows.append(
+                {
+                    "site": site,
+                    "name": self.view.site_names[site.id],
+                    "path": self.path(site),
+                    "figures": figures,
+                    "missed": sum(1 for f in figures if f.path in SITE_TARGETED and f.met is False),
+                    "repeat": by_path["incidents.repeat"].value or 0,
+                    "reported": by_path["incidents.reported"].value or 0,
+                    "position": position,
+                }
+            )
+        return sorted(
+            rows, key=lambda r: (-r["missed"], -r["repeat"], -r["reported"], r["position"])
+        )
+
+    def hotspots(self) -> list[dict[str, Any]]:
+        """The sites that missed most in the latest period (none if none missed)."""
+        return [row for row in self.ranked if row["missed"]][:HOTSPOTS]
+
+    def systems(self, site: Site) -> str:
+        return ", ".join(system_name(system) for system in site.systems)
+
+    # ---- the client's records, split by site once ---------------------------------------------
+
+    def _split(
+        self, frame: pd.DataFrame, columns: list[str] | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Rows (of `columns`) as records, per site."""
+        shown = frame[columns] if columns is not None else frame
+        return {
+            str(site_id): rows.to_dict("records")
+            for site_id, rows in shown.groupby(frame["site_id"].astype(str), sort=False)
+        }
+
+    def _records(
+        self, source: str, rows: Callable[[pd.DataFrame], pd.Series]
+    ) -> pd.DataFrame | None:
+        """The client's published records of `source` that `rows` picks, with their period
+        (None: the source was not supplied)."""
+        if source not in self.view.present:
+            return None
+        frame = self.view.public_records(source)
+        if frame is None or frame.empty:
+            return pd.DataFrame(columns=list(frame.columns) if frame is not None else ["site_id"])
+        frame = frame.assign(period=self.view.record_periods[source].to_numpy())
+        return frame[rows(frame).to_numpy()]
+
+    @cached_property
+    def _open(self) -> dict[str, dict[str, list[dict[str, Any]]] | None]:
+        picks = {
+            "incidents": (
+                lambda f: f["resolved_at"].isna(),
+                ["incident_id", "system", "priority", "reported_at", "attended_at", "cause"],
+            ),
+            "maintenance": (
+                lambda f: f["job_status"] == "overdue",
+                ["job_id", "system", "due_date", "days_late"],
+            ),
+            "complaints": (
+                lambda f: f["status"].isin(["open", "escalated"]),
+                ["complaint_id", "received_at", "category", "status"],
+            ),
+        }
+        result: dict[str, dict[str, list[dict[str, Any]]] | None] = {}
+        for source, (rows, columns) in picks.items():
+            frame = self._records(source, rows)
+            result[source] = None if frame is None else self._split(frame, columns)
+        return result
+
+    def open_items(self, site: Site) -> dict[str, list[dict[str, Any]] | None]:
+        """What is open at the site at the as-of time: incidents not restored, overdue
+        preventive jobs, open or escalated complaints (None: no such records supplied)."""
+        return {
+            source: None if by_site is None else by_site.get(site.id, [])
+            for source, by_site in self._open.items()
+        }
+
+    @cached_property
+    def _repeat_chains(self) -> dict[str, list[dict[str, Any]]]:
+        window = self.view.window(self.view.latest_code)
+        recent = self._records("incidents", lambda f: f["period"].isin(window))
+        if recent is None or recent.empty:
+            return {}
+        keys = [recent["site_id"].astype(str), recent["system"].astype(str)]
+        chained = recent["repeat"].astype(bool).groupby(keys).transform("any")
+        chain = recent[chained.to_numpy()].sort_values(["site_id", "system", "reported_at"])
+        columns = ["incident_id", "system", "reported_at", "priority", "repeat", "resolved_at"]
+        return self._split(chain, [*columns, "cause", "summary"])
+
+    def repeat_faults(self, site: Site) -> list[dict[str, Any]]:
+        """The incidents of the service report's periods on each of the site's systems that
+        had a repeat fault in them, oldest first: the repeats and the records behind them."""
+        return self._repeat_chains.get(site.id, [])
+
+    @cached_property
+    def _causes(self) -> dict[str, list[dict[str, Any]]]:
+        recent = self._records("incidents", lambda f: f["period"].isin(self.view.trend_codes()))
+        if recent is None or recent.empty:
+            return {}
+        counts = (
+            pd.DataFrame(
+                {
+                    "site_id": recent["site_id"].astype(str).to_numpy(),
+                    "cause": recent["cause"].fillna("not recorded").astype(str).to_numpy(),
+                    "repeat": recent["repeat"].astype(bool).to_numpy(),
+                }
+            )
+            .groupby(["site_id", "cause"], sort=True)
+            .agg(incidents=("repeat", "size"), repeats=("repeat", "sum"))
+            .reset_index()
+            .sort_values(["site_id", "incidents"], ascending=[True, False], kind="stable")
+        )
+        return self._split(counts.groupby("site_id", sort=False).head(TOP_CAUSES))
+
+    def causes(self, site: Site) -> list[dict[str, Any]]:
+        """The most frequent causes of the site's incidents over the trend's periods."""
+        return self._causes.get(site.id, [])
+
+    # ---- the daily strip --------------------------------------------------------------------
+
+    @cached_property
+    def _strips(self) -> dict[str, str]:
+        """Each site's strip: a row of day cells per system, made for all sites at once."""
+        daily = self.view.figures.daily
+        if self.client.id not in daily.index:  # an index lookup, not a scan of the portfolio
+            return {}
+        rows = daily.loc[[self.client.id]].reset_index(drop=True)
+        order = {(s.id, system): n for n, s in enumerate(self.client.sites) for system in s.systems}
+        rows = rows.assign(
+            order=[order.get(key, -1) for key in zip(rows["site_id"], rows["system"], strict=True)]
+        ).sort_values(["order", "day"], kind="stable")
+        table = pd.DataFrame(
+            {
+                "site_id": rows["site_id"].astype(str).to_numpy(),
+                "system": rows["system"].astype(str).map(system_name).to_numpy(),
+                "day": rows["day"].dt.strftime("%Y-%m-%d").to_numpy(),
+                "pct": rows["pct"].to_numpy(),
+                "target": self.client.sla.availability_target_pct,
+            }
+        )
+        table["against"] = charts.against_target(table)
+        shown = pd.Series(np.char.mod("%.2f%%", table["pct"].fillna(0).to_numpy()))
+        shown = shown.where(table["pct"].notna().to_numpy(), "no figure")
+        cells = (
+            '<span class="svc-strip__day svc-strip__day--'
+            + table["against"].map(STRIP_CLASSES)
+            + '" title="'
+            + table["day"]
+            + ": "
+            + shown
+            + " ("
+            + table["against"].str.lower()
+            + ')"></span>'
+        )
+        # The data table's rows, a column at a time (ninety days a system, sixty sites).
+        figure = shown.str.removesuffix("%").where(table["pct"].notna().to_numpy(), DASH)
+        rows = (
+            "<tr><td>"
+            + table["system"].map(html.escape)
+            + "</td><td>"
+            + table["day"]
+            + '</td><td class="svc-num">'
+            + figure.to_numpy()
+            + "</td><td>"
+            + table["against"]
+            + "</td></tr>"
+        )
+        return {
+            site_id: _strip(group, cells[group.index], rows[group.index])
+            for site_id, group in table.groupby("site_id", sort=False)
+        }
+
+    def strip(self, site: Site) -> str:
+        return self._strips.get(site.id, "<p><em>No days to show yet.</em></p>")
+
+
+def _strip(table: pd.DataFrame, cells: pd.Series, rows: pd.Series) -> str:
+    """One site's strip: per system a row of cells (the day's figure on hover), a caption,
+    and every day's figure in a data table (the text alternative)."""
+    days = table["day"].nunique()
+    lines = ['<figure class="svc-strip">']
+    for system, rows in table.groupby("system", sort=False):
+        below = int(rows["against"].isin([charts.BELOW_TARGET, charts.FAR_BELOW]).sum())
+        label = html.escape(f"{system}: {below} of {len(rows)} days below target", quote=True)
+        lines.append(
+            f'<div class="svc-strip__row"><span class="svc-strip__system">{html.escape(system)}'
+            f'</span><span class="svc-strip__days" role="img" aria-label="{label}">'
+            + "".join(cells[rows.index])
+            + "</span></div>"
+        )
+    first, last = table["day"].iloc[0], table["day"].iloc[-1]
+    lines += [
+        f'<div class="svc-strip__axis"><span>{first}</span><span>{last}</span></div>',
+        "<figcaption>Availability of each system on each of the last "
+        f"{days} days, read against the target: "
+        '<span class="svc-strip__key svc-strip__day--met"></span> target met, '
+        '<span class="svc-strip__key svc-strip__day--below"></span> below target, '
+        '<span class="svc-strip__key svc-strip__day--far"></span> a point or more below. '
+        "Point at a day for its figure.</figcaption>",
+        '<details class="svc-chart__data">',
+        "<summary>Data table</summary>",
+        *charts.data_table(
+            table[["system", "day", "pct", "against"]].rename(
+                columns={"against": "against_target"}
+            ),
+            {"pct": 2},
+        ),
+        "</details>",
+        "</figure>",
+    ]
+    return "\n".join(lines)
+
+
+def sites_pages(
+    sites: SitesView, render_page: Callable[..., dict[str, str]], context: dict[str, Any]
+) -> dict[str, str]:
+    """The Sites index and a page per site."""
+    pages = render_page("sites/index.md", "pages/sites.md.j2", **context, sites=sites)
+    for site in sites.client.sites:
+        pages |= render_page(
+            sites.path(site), "pages/site.md.j2", **context, sites=sites, site=site
+        )
+    return pages
