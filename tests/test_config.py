@@ -130,6 +130,20 @@ def test_the_contract_example_loads(tmp_path: Path) -> None:
             "    reporting: quarterly\n    repeat_window_days: 30 days",
             "clients[1].repeat_window_days: Input should be a valid integer (got '30 days')",
         ),
+        (
+            "timezone: Asia/Hong_Kong",
+            "timezone: Asia/Hong_Kong\nbenchmarks:\n"
+            "  - {figure: attend_pct, value: 93, source: Survey, year: 2025}\n"
+            "  - {figure: attend_rate, value: 93, source: Survey, year: 2025}",
+            "benchmarks[1].figure: unknown figure 'attend_rate'; expected one of attend_pct, "
+            "restore_pct, preventive_on_time_pct, complaint_resolve_pct, availability_pct",
+        ),
+        (
+            "timezone: Asia/Hong_Kong",
+            "timezone: Asia/Hong_Kong\nbenchmarks:\n"
+            "  - {figure: availability_pct, value: 99.9, year: 2025}",
+            "benchmarks[0].source: required key is missing",
+        ),
     ],
 )
 def test_config_errors_name_the_key_path(tmp_path: Path, old: str, new: str, expected: str) -> None:

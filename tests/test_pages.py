@@ -159,3 +159,22 @@ def test_the_sites_index_puts_the_worst_site_first_and_the_overview_names_it(
     document = json.loads(pages["downloads/metrics.json"])
     assert document["periods"][-1]["by_site"]["Podium 2"]["incidents"]["repeat"] == 1
     assert document["periods"][-1]["incidents"]["repeat"] == 1
+
+
+def test_an_outside_benchmark_is_shown_beside_the_portfolio_range_with_its_source(
+    portfolio: Path,
+) -> None:
+    yml = CLIENTS_YML.replace(
+        "timezone: Asia/Hong_Kong\n",
+        "timezone: Asia/Hong_Kong\nbenchmarks:\n"
+        "  - {figure: availability_pct, value: 99.9, source: Illustrative survey, year: 2025}\n",
+        1,
+    )
+    write(portfolio / "clients.yml", yml)
+    pages = pages_for(portfolio, "harbour-tower")
+    for path in ("index.md", "reports/2026-10.md"):
+        scorecard = html(pages, path)
+        row = next(r for r in scorecard.split("<tr>") if r.startswith("<td>System availability"))
+        assert "Published: 99.90% (Illustrative survey, 2025)" in row, path
+        assert "Published" not in scorecard.split("<td>Incidents attended")[1].split("</tr>")[0]
+    assert "| System availability | 99.90% | Illustrative survey | 2025 |" in pages["agreement.md"]

@@ -186,6 +186,25 @@ def unique_slugs(texts: list[str]) -> list[str]:
     return slugs
 
 
+class OutsideBenchmark(Strict):
+    """A published reference figure from outside the portfolio (contract 11), shown beside
+    the portfolio range wherever that figure appears, with where it comes from."""
+
+    figure: str  # a benchmarked figure's id, e.g. attend_pct
+    value: Percent
+    source: Annotated[str, Field(min_length=1)]
+    year: int = Field(ge=1900, le=2100)
+
+    @field_validator("figure")
+    @classmethod
+    def _benchmarked(cls, figure: str) -> str:
+        from generator.figures.definitions import BENCHMARKED  # it imports this module
+
+        if figure not in BENCHMARKED:
+            raise ValueError(f"unknown figure {figure!r}; expected one of {', '.join(BENCHMARKED)}")
+        return figure
+
+
 class Source(Strict):
     """How to read one real export: where it is, its headers, formats and values."""
 
@@ -223,6 +242,7 @@ class Config(Strict):
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     clients: list[Client] = Field(min_length=1)
     sources: dict[Literal[tuple(TABLES)], Source] = Field(default_factory=dict)  # type: ignore[valid-type]
+    benchmarks: list[OutsideBenchmark] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

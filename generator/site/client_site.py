@@ -201,7 +201,7 @@ def input_fingerprint(
     digest.update(client.model_dump_json().encode())
     digest.update(config.provider.model_dump_json().encode())
     digest.update(f"{config.timezone}\n{sorted(inputs.quality.absent)}\n".encode())
-    digest.update(config.model_dump_json(include={"calendars"}).encode())
+    digest.update(config.model_dump_json(include={"calendars", "benchmarks"}).encode())
     if client.password_env:  # a new password must rebuild (only its hash is kept)
         digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
     # metrics.json: every figure of every period, the benchmark, the data counts, as_of.

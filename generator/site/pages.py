@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.figures.definitions import HEADLINE, METRICS, Metric
+from generator.figures.definitions import BY_ID, HEADLINE, METRICS, Metric
 from generator.figures.metrics import START_COLUMN, Figures
 from generator.figures.periods import bounds, label, period_codes
 from generator.figures.report import (
@@ -134,6 +134,9 @@ class ClientView:
         """One period of metrics.json, e.g. period(code)["incidents"]["attend"]["met"]."""
         return self.document["periods"][self.codes.index(code)]
 
+    def metric(self, metric_id: str) -> Metric:
+        return BY_ID[metric_id]
+
     def figure(self, metric: Metric, code: int) -> float | None:
         value: Any = self.period(code)
         for key in metric.path.split("."):
@@ -195,6 +198,7 @@ class ClientView:
                     "met": metric.meets(value, target),
                     "change": None if value is None or before is None else value - before,
                     "benchmark": quartiles,
+                    "outside": [b for b in self.config.benchmarks if b.figure == metric.id],
                     "supplied": metric.source in self.present or metric.source == "availability",
                 }
             )
