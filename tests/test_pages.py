@@ -12,7 +12,14 @@ import markdown
 import pandas as pd
 import pytest
 
-from conftest import CLIENTS_YML, INCIDENTS, write
+from conftest import (
+    ACTIONS_HEADER,
+    CLIENTS_YML,
+    COMPLAINTS_HEADER,
+    INCIDENTS,
+    MAINTENANCE_HEADER,
+    write,
+)
 from generator.figures.definitions import METRICS
 from generator.figures.metrics import compute_figures
 from generator.figures.report import SHAPE
@@ -68,6 +75,18 @@ def test_every_page_renders_for_a_client_with_no_records_at_all(portfolio: Path)
     assert "No incidents were reported in this period." in pages["reports/2026-10.md"]
     assert "No records to chart yet" in pages["incidents.md"]
     assert "No maintenance records supplied" in pages["maintenance.md"]
+    assert "No repeat faults in October\u00a02026." in pages["sites/e1.md"]
+    assert "No site missed a target" in pages["index.md"]
+    # With every source supplied, but none of them holding a record of this client.
+    for name, header in (
+        ("maintenance", MAINTENANCE_HEADER),
+        ("complaints", COMPLAINTS_HEADER),
+        ("actions", ACTIONS_HEADER),
+    ):
+        write(portfolio / f"{name}.csv", header + "\n")
+    site = pages_for(portfolio, "empty-estate")["sites/e1.md"]
+    assert "No preventive job is overdue at this site." in site
+    assert "No complaint about this site is open." in site
     assert "0 complaints" not in pages["complaints.md"]
     assert pages["downloads/incidents.csv"].splitlines() == [
         "incident_id,client_id,site_id,system,priority,reported_at,attended_at,resolved_at,"

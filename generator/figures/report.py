@@ -4,6 +4,7 @@ before is taken from consecutive periods of this document, on the scorecard.)"""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from typing import Any
@@ -174,7 +175,18 @@ def _counts(quality: DataQuality, client_id: str, source: str) -> dict[str, int]
 
 
 def metrics_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    """The document with a line per key and per period. Indenting every key would take
+    Python's pure encoder (ten times slower than the C one): with sixty sites a period, most
+    of a bank's page time."""
+    dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
+    lines = []
+    for key, value in document.items():
+        if key == "periods" and value:
+            text = "[\n  " + ",\n  ".join(dump(period) for period in value) + "\n ]"
+        else:
+            text = dump(value)
+        lines.append(f"{dump(key)}: {text}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
 
 
 def breaches(records: dict[str, pd.DataFrame], granularity: Granularity) -> pd.DataFrame:

@@ -14,16 +14,19 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from generator.figures.definitions import BY_ID, SITE_FIGURES, SITE_TARGETED, Metric
 from generator.figures.report import published_site_ids
-from generator.inputs.config import Site, system_name, unique_slugs
+from generator.inputs.config import Client, Site, system_name, unique_slugs
 from generator.site import charts
 from generator.site.render import DASH
+
+if TYPE_CHECKING:  # pages imports this module
+    from generator.site.pages import ClientView
 
 HOTSPOTS = 5  # sites named on the overview
 TOP_CAUSES = 5
@@ -55,10 +58,10 @@ class SiteFigure:
 class SitesView:
     """What the Sites pages may see of one client (`view`: its ClientView)."""
 
-    view: Any
+    view: ClientView
 
     @property
-    def client(self):
+    def client(self) -> Client:
         return self.view.client
 
     @cached_property
@@ -125,6 +128,8 @@ class SitesView:
         self, frame: pd.DataFrame, columns: list[str] | None = None
     ) -> dict[str, list[dict[str, Any]]]:
         """Rows (of `columns`) as records, per site."""
+        if frame.empty:
+            return {}
         shown = frame[columns] if columns is not None else frame
         return {
             str(site_id): rows.to_dict("records")
