@@ -619,8 +619,8 @@ def test_the_banks_sites_index_and_site_pages_load_and_draw(demo_url: str, tab: 
     site = next(s for s in config["sites"] if s["name"] == name)
     strip = page.locator(".svc-strip")
     assert strip.locator(".svc-strip__row").count() == len(site["systems"])
-    assert strip.locator(".svc-strip__day").count() == 90 * len(site["systems"])
-    title = strip.locator(".svc-strip__day").last.get_attribute("title")
+    assert strip.locator(".svc-d").count() == 90 * len(site["systems"])
+    title = strip.locator(".svc-d").last.get_attribute("title")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}: \d+\.\d{2}% \((target met|below target|"
                         r"a point or more below target)\)", title or ""), title  # fmt: skip
     assert_charts_drawn(page)
@@ -629,7 +629,7 @@ def test_the_banks_sites_index_and_site_pages_load_and_draw(demo_url: str, tab: 
         assert heading in text, f"{page.url}: no {heading}"
     # The colour of a day read against the target: met and missed days look different.
     colours = page.evaluate(
-        """() => Array.from(new Set(Array.from(document.querySelectorAll('.svc-strip__day'))
+        """() => Array.from(new Set(Array.from(document.querySelectorAll('.svc-d'))
             .map(e => e.className + ' ' + getComputedStyle(e).backgroundColor)))"""
     )
     by_class = {c.split()[1]: c.split(" ", 2)[2] for c in colours}
@@ -641,7 +641,7 @@ def test_the_banks_sites_index_and_site_pages_load_and_draw(demo_url: str, tab: 
     page.wait_for_url(f"{base}sites/")
     page.locator(".svc-sortable table").first.wait_for()
     open_page(tab, f"{base}sites/br07/")
-    assert page.locator(".svc-strip__day").count() == 270
+    assert page.locator(".svc-d").count() == 270
     assert_charts_drawn(page)
     tab.assert_clean(demo_url)
 
@@ -773,7 +773,7 @@ def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, 
     text = article_text(page)
     charted = frames or "no records to chart" in text.lower() or path in ("", "reports/", "sites/")
     if path.startswith("sites/") and path != "sites/":  # its chart: the strip of its one system
-        charted = page.locator(".svc-strip .svc-strip__day").count() == 90
+        charted = page.locator(".svc-strip .svc-d").count() == 90
     assert charted, f"{url}: neither a chart nor a note that there is nothing to chart"
     blank = page.evaluate(BLANK_ROWS)
     assert not blank, f"{url}: table rows with every cell empty, in tables headed {blank}"

@@ -176,5 +176,5 @@ def test_sites_named_with_spaces_and_chinese_get_working_pages(
         assert "svcsite-fragment" not in page
     # The strip of 中環分行: one cell a day of its one system, the day's figure on hover.
     page = (client / "sites/中環分行/index.html").read_text(encoding="utf-8")
-    assert page.count('class="svc-strip__day svc-strip__day--') == 90
+    assert page.count('<i class="svc-d svc-d--') == 90
     assert 'title="2026-10-12: 100.00% (target met)"' in page

@@ -23,7 +23,7 @@ from generator.figures.definitions import BY_ID, SITE_FIGURES, SITE_TARGETED, Me
 from generator.figures.report import published_site_ids
 from generator.inputs.config import Client, Site, system_name, unique_slugs
 from generator.site import charts
-from generator.site.render import DASH
+from generator.site.render import DASH, number, pct
 
 if TYPE_CHECKING:  # pages imports this module
     from generator.site.pages import ClientView
@@ -52,6 +52,19 @@ class SiteFigure:
     @property
     def met(self) -> bool | None:
         return self.metric.meets(self.value, self.target)
+
+    @property
+    def cell(self) -> str:
+        """The figure as shown in a table, marked in words (not only in colour) when below
+        its target (a template macro would be called some ten thousand times a bank)."""
+        decimals = self.metric.decimals
+        shown = pct(self.value, decimals) if self.metric.unit == "%" else number(self.value)
+        if self.met is False:
+            return (
+                '<span class="svc-status svc-status--missed" title="Below the target of '
+                f'{pct(self.target, decimals)}">{shown} below</span>'
+            )
+        return shown
 
 
 @dataclass
@@ -181,19 +194,22 @@ class SitesView:
 
     @cached_property
     def _repeat_chains(self) -> dict[str, list[dict[str, Any]]]:
-        window = self.view.window(self.view.latest_code)
-        recent = self._records("incidents", lambda f: f["period"].isin(window))
-        if recent is None or recent.empty:
+        incidents = self._records("incidents", lambda f: f["incident_id"].notna())
+        if incidents is None or incidents.empty:
             return {}
-        keys = [recent["site_id"].astype(str), recent["system"].astype(str)]
-        chained = recent["repeat"].astype(bool).groupby(keys).transform("any")
-        chain = recent[chained.to_numpy()].sort_values(["site_id", "system", "reported_at"])
+        keys = ["site_id", "system"]
+        ordered = incidents.sort_values([*keys, "reported_at"], kind="stable")
+        same = (ordered[keys].astype(str) == ordered[keys].astype(str).shift()).all(axis=1)
+        repeats = ordered["repeat"].astype(bool) & (ordered["period"] == self.view.latest_code)
+        # Each repeat of the latest period, and the incident before it: the record behind it.
+        behind = repeats.shift(-1, fill_value=False) & same.shift(-1, fill_value=False)
+        chain = ordered[(repeats | behind).to_numpy()]
         columns = ["incident_id", "system", "reported_at", "priority", "repeat", "resolved_at"]
         return self._split(chain, [*columns, "cause", "summary"])
 
     def repeat_faults(self, site: Site) -> list[dict[str, Any]]:
-        """The incidents of the service report's periods on each of the site's systems that
-        had a repeat fault in them, oldest first: the repeats and the records behind them."""
+        """The site's repeat faults of the latest period, each after the incident it
+        repeated, by system, oldest first."""
         return self._repeat_chains.get(site.id, [])
 
     @cached_property
@@ -253,54 +269,70 @@ class SitesView:
         kind = table["against"].map(STRIP_CLASSES).to_numpy(object)
         shown = np.where(has_figure, np.char.add(figure, "%"), "no figure").astype(object)
         cells = (
-            '<span class="svc-strip__day svc-strip__day--' + kind + '" title="' + day + ": "
-            + shown + " (" + np.char.lower(against.astype(str)).astype(object) + ')"></span>'
+            '<i class="svc-d svc-d--' + kind + '" title="' + day + ": " + shown + " ("
+            + np.char.lower(against.astype(str)).astype(object) + ')"></i>'
         )  # fmt: skip
-        data_rows = (
-            "<tr><td>" + table["system"].map(html.escape).to_numpy(object) + "</td><td>" + day
-            + '</td><td class="svc-num">' + np.where(has_figure, figure, DASH).astype(object)
-            + "</td><td>" + against + "</td></tr>"
-        )  # fmt: skip
+        below = table["against"].isin([charts.BELOW_TARGET, charts.FAR_BELOW]).to_numpy()
+        values = np.where(has_figure, figure, DASH).astype(object) + np.where(below, " below", "")
+        days = table["day"].to_numpy(object)
+        systems_of: dict[str, list[tuple[str, np.ndarray]]] = {}
+        for (site_id, system), positions in table.groupby(
+            ["site_id", "system"], sort=False
+        ).indices.items():
+            systems_of.setdefault(site_id, []).append((system, positions))
         return {
-            site_id: _strip(table.iloc[positions], cells[positions], data_rows[positions])
-            for site_id, positions in table.groupby("site_id", sort=False).indices.items()
+            site_id: _strip(systems, days, cells, values, below)
+            for site_id, systems in systems_of.items()
         }
 
     def strip(self, site: Site) -> str:
         return self._strips.get(site.id, "<p><em>No days to show yet.</em></p>")
 
 
-def _strip(table: pd.DataFrame, cells: np.ndarray, rows: np.ndarray) -> str:
-    """One site's strip: per system a row of cells (the day's figure on hover), a caption,
-    and every day's figure in a data table (the text alternative)."""
-    days = table["day"].nunique()
+def _strip(
+    systems: list[tuple[str, np.ndarray]],
+    days: np.ndarray,
+    cells: np.ndarray,
+    values: np.ndarray,
+    below: np.ndarray,
+) -> str:
+    """One site's strip: per system (its name, the positions of its days) a row of cells
+    (the day's figure on hover), a caption, and every day's figure in a data table (the text
+    alternative), a column per system."""
     lines = ['<figure class="svc-strip">']
-    for system, positions in table.groupby("system", sort=False).indices.items():
-        system_days = table.iloc[positions]
-        below = int(system_days["against"].isin([charts.BELOW_TARGET, charts.FAR_BELOW]).sum())
-        label = html.escape(f"{system}: {below} of {len(system_days)} days below target")
+    for system, positions in systems:
+        label = html.escape(
+            f"{system}: {int(below[positions].sum())} of {len(positions)} days below target"
+        )
         lines.append(
             f'<div class="svc-strip__row"><span class="svc-strip__system">{html.escape(system)}'
             f'</span><span class="svc-strip__days" role="img" aria-label="{label}">'
             + "".join(cells[positions])
             + "</span></div>"
         )
-    first, last = table["day"].iloc[0], table["day"].iloc[-1]
+    first = systems[0][1]
     lines += [
-        f'<div class="svc-strip__axis"><span>{first}</span><span>{last}</span></div>',
+        f'<div class="svc-strip__axis"><span>{days[first[0]]}</span>'
+        f"<span>{days[first[-1]]}</span></div>",
         "<figcaption>Availability of each system on each of the last "
-        f"{days} days, read against the target: "
-        '<span class="svc-strip__key svc-strip__day--met"></span> target met, '
-        '<span class="svc-strip__key svc-strip__day--below"></span> below target, '
-        '<span class="svc-strip__key svc-strip__day--far"></span> a point or more below. '
+        f"{len(first)} days, read against the target: "
+        '<i class="svc-strip__key svc-d--met"></i> target met, '
+        '<i class="svc-strip__key svc-d--below"></i> below target, '
+        '<i class="svc-strip__key svc-d--far"></i> a point or more below. '
         "Point at a day for its figure.</figcaption>",
         '<details class="svc-chart__data">',
         "<summary>Data table</summary>",
         "<table>",
-        '<thead><tr><th>System</th><th>Day</th><th class="svc-num">Percent</th>'
-        "<th>Against target</th></tr></thead>",
+        "<thead><tr><th>Day</th>"
+        + "".join(f'<th class="svc-num">{html.escape(name)} (%)</th>' for name, _ in systems)
+        + "</tr></thead>",
         "<tbody>",
-        *rows,
+        *(
+            f"<tr><td>{days[position]}</td>"
+            + "".join(f'<td class="svc-num">{values[p[n]]}</td>' for _, p in systems)
+            + "</tr>"
+            for n, position in enumerate(first)
+        ),
         "</tbody>",
         "</table>",
         "</details>",
