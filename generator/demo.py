@@ -1505,7 +1505,7 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
                 {
                     "figure": "availability_pct",
                     "value": 99.9,
-                    "source": "Illustrative figure for the demo, not a published survey",
+                    "source": "Illustrative, not a published survey",
                     "year": 2025,
                 }
             ),
@@ -1513,7 +1513,7 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
                 {
                     "figure": "attend_pct",
                     "value": 95.0,
-                    "source": "Illustrative figure for the demo, not a published survey",
+                    "source": "Illustrative, not a published survey",
                     "year": 2025,
                 }
             ),
