@@ -57,8 +57,8 @@ def build(
     # Load and validate: structural problems raise InputError before anything is written.
     inputs = read_inputs(data_dir)
     laps.lap("load and validate")
-    print_quality(inputs)
-    if strict and strict_failure(inputs):
+    print_quality(inputs.quality)
+    if strict and strict_failure(inputs.quality):
         return EXIT_INVALID
     selected = _select_clients(inputs.config, clients)
     if shard is not None:  # the I-th of N shares, every N-th client in clients.yml order

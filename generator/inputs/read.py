@@ -12,7 +12,7 @@ from generator.errors import InputError
 from generator.inputs.config import Config, load_config
 from generator.inputs.load import load_tables
 from generator.inputs.quality import DataQuality, data_quality
-from generator.inputs.validate import validate_table
+from generator.inputs.validate import CheckedTable, validate_table
 
 CONFIG_FILE = "clients.yml"
 
@@ -26,6 +26,12 @@ class Inputs:
 
 def read_inputs(data_dir: Path) -> Inputs:
     """Read and check everything in `data_dir`; raise InputError on a structural problem."""
+    config, checked, quality = check_inputs(data_dir)
+    return Inputs(config, {name: result.used for name, result in checked.items()}, quality)
+
+
+def check_inputs(data_dir: Path) -> tuple[Config, dict[str, CheckedTable], DataQuality]:
+    """`read_inputs` up to the data-quality report: the rows used are not yet set apart."""
     config = load_config(data_dir / CONFIG_FILE)
     raw = load_tables(data_dir, config)
     checked = {name: validate_table(table, config) for name, table in raw.items()}
@@ -34,4 +40,4 @@ def read_inputs(data_dir: Path) -> Inputs:
     if unreadable:
         raise InputError(unreadable)
     quality = data_quality(raw, checked, [client.id for client in config.clients])
-    return Inputs(config, {name: result.used for name, result in checked.items()}, quality)
+    return config, checked, quality
