@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -172,6 +173,7 @@ def _build_sites(
             staging=staging,
             wanted=wanted,
             audit=audit,
+            errors=out_dir.parent / "build" / f"{out_dir.name}-errors",
         )
         with Progress(
             *Progress.get_default_columns(), console=Console(stderr=True), transient=True
@@ -234,6 +236,18 @@ def _build_one(client_id: str) -> Outcome:
         laps.lap("mkdocs")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
+    except Exception as error:  # a fault of svcsite's own: this client fails, the others go out
+        report: Path = _SHARED["errors"] / f"{client_id}.txt"  # type: ignore[operator]
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(traceback.format_exc(), encoding="utf-8")
+        return Outcome(
+            client_id,
+            "failed",
+            message=(
+                f"{client_id}: its site could not be built ({type(error).__name__}: {error}); "
+                f"a fault in svcsite itself, please report it with {report}"
+            ),
+        )
     findings = _SHARED["audit"].client(client_id, site_dir)  # type: ignore[attr-defined]
     laps.lap("audit")
     return Outcome(client_id, "built", fingerprint, seconds=laps.seconds, findings=tuple(findings))
@@ -328,12 +342,12 @@ def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
 
 def _select_clients(config: Config, wanted: list[str] | None) -> list[str]:
     known = [client.id for client in config.clients]
-    if not wanted:
-        return known
-    unknown = [client_id for client_id in wanted if client_id not in known]
-    if unknown:
-        raise UsageError(f"--client: unknown client {unknown[0]!r} (known: {', '.join(known)})")
-    return [client_id for client_id in known if client_id in wanted]
+    try:
+        for client_id in wanted or ():
+            config.client(client_id)
+    except UsageError as error:
+        raise UsageError(f"--client: {error}") from None
+    return [client_id for client_id in known if not wanted or client_id in wanted]
 
 
 def as_of_instant(inputs: Inputs, as_of: str | None) -> pd.Timestamp:
