@@ -8,15 +8,17 @@ Columns of the per-period frames are named by their dotted path in `metrics.json
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from generator.figures.clock import Calendar, make_calendar, sla_minutes, twenty_four_seven
-from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID
+from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID, TARGETS
 from generator.figures.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
-from generator.inputs.config import ALWAYS_OPEN, Config
+from generator.inputs.config import ALWAYS_OPEN, Config, SlaTerms, SlaVersion
 
 MET, BREACHED, PENDING = "met", "breached", "pending"
 JOB_STATUSES = ["cancelled", "on_time", "late", "overdue", "pending"]
@@ -167,58 +169,76 @@ def _reopen(frame: pd.DataFrame, rows: pd.Series) -> None:
 # ---- each record judged against its own target ---------------------------------------------
 
 
-def incident_targets(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Attend and restore targets (minutes) and calendar of each incident, by its client and
-    priority as they stood when it was reported. SLA versions with effective dates will add
-    rows with a later `effective_from`; merge_asof already picks the one in force."""
-    rows = [
-        (
-            client.id,
-            priority,
-            pd.Timestamp.min.tz_localize("UTC"),
-            target.attend,
-            target.restore,
-            target.calendar,
-        )
+def terms_table(config: Config, rows: Callable[[SlaTerms], list[dict[str, Any]]]) -> pd.DataFrame:
+    """A row per (client, version of its terms, row of `rows(terms)`): `client_id`,
+    `effective_from` (UTC; the first terms since ever), `terms` (the version's number)."""
+    table = [
+        {
+            "client_id": client.id,
+            "effective_from": _effective(version, config.timezone),
+            "terms": version.number,
+            **row,
+        }
         for client in config.clients
-        for priority, target in client.sla.incidents.items()
+        for version in client.sla.versions
+        for row in rows(version.terms)
     ]
-    versions = pd.DataFrame(
-        rows,
-        columns=[
-            "client_id",
-            "priority",
-            "effective_from",
-            "attend_target",
-            "restore_target",
-            "calendar",
+    return pd.DataFrame(table)
+
+
+def _effective(version: SlaVersion, timezone: str) -> pd.Timestamp:
+    if version.effective_from is None:
+        return pd.Timestamp.min.tz_localize("UTC")
+    return pd.Timestamp(version.effective_from).tz_localize(timezone).tz_convert("UTC")
+
+
+def incident_targets(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Attend and restore targets (minutes), calendar and terms version of each incident, by
+    its client and priority, as agreed when it was reported."""
+    versions = terms_table(
+        config,
+        lambda terms: [
+            {
+                "priority": priority,
+                "attend_target": target.attend,
+                "restore_target": target.restore,
+                "calendar": target.calendar,
+            }
+            for priority, target in terms.incidents.items()
         ],
     )
-    return _in_force(incidents, versions, ["client_id", "priority"], "reported_at")
+    return _in_force(incidents, versions, ["client_id", "priority"], incidents["reported_at"])
 
 
 def complaint_targets(complaints: pd.DataFrame, config: Config) -> pd.DataFrame:
-    rows = [
-        (
-            client.id,
-            pd.Timestamp.min.tz_localize("UTC"),
-            sla.acknowledge if (sla := client.sla.complaints) else np.nan,
-            sla.resolve if sla else np.nan,
-            sla.calendar if sla else ALWAYS_OPEN,
-        )
-        for client in config.clients
-    ]
-    versions = pd.DataFrame(
-        rows,
-        columns=["client_id", "effective_from", "acknowledge_target", "resolve_target", "calendar"],
+    def targets(terms: SlaTerms) -> list[dict[str, Any]]:
+        sla = terms.complaints
+        return [
+            {
+                "acknowledge_target": sla.acknowledge if sla else np.nan,
+                "resolve_target": sla.resolve if sla else np.nan,
+                "calendar": sla.calendar if sla else ALWAYS_OPEN,
+            }
+        ]
+
+    versions = terms_table(config, targets)
+    return _in_force(complaints, versions, ["client_id"], complaints["received_at"])
+
+
+def maintenance_terms(maintenance: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Grace days and terms version of each job, as agreed on its due date."""
+    versions = terms_table(
+        config,
+        lambda terms: [{"grace_days": terms.maintenance.grace_days if terms.maintenance else 0}],
     )
-    return _in_force(complaints, versions, ["client_id"], "received_at")
+    due = maintenance["due_date"].dt.tz_localize(config.timezone)  # from its local midnight
+    return _in_force(maintenance, versions, ["client_id"], due)
 
 
 def _in_force(
-    records: pd.DataFrame, versions: pd.DataFrame, by: list[str], start: str
+    records: pd.DataFrame, versions: pd.DataFrame, by: list[str], start: pd.Series
 ) -> pd.DataFrame:
-    """For each record (in its order), the target version in force at its start."""
+    """For each record (in its order), the version in force at its `start` instant."""
     values = versions.drop(columns=[*by, "effective_from"])
     version_keys = pd.MultiIndex.from_frame(versions[by].astype(str))
     record_keys = pd.MultiIndex.from_arrays([records[column].astype(str) for column in by])
@@ -227,7 +247,7 @@ def _in_force(
         found = values.iloc[np.where(position >= 0, position, 0)].reset_index(drop=True)
         return found.where(pd.Series(position >= 0), other=np.nan)
     keys = pd.DataFrame({f"_key{i}": record_keys.get_level_values(i) for i in range(len(by))})
-    keys["_start"] = records[start].dt.tz_convert("UTC").astype("datetime64[ns, UTC]").to_numpy()
+    keys["_start"] = start.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").to_numpy()
     keys["_row"] = np.arange(len(keys))
     table = versions.rename(columns={column: f"_key{i}" for i, column in enumerate(by)})
     table = table.astype({f"_key{i}": str for i in range(len(by))}).sort_values("effective_from")
@@ -309,10 +329,9 @@ def judge_incidents(
 def judge_maintenance(
     maintenance: pd.DataFrame, config: Config, as_of: pd.Timestamp
 ) -> pd.DataFrame:
-    frame = maintenance.copy()
-    grace = {c.id: c.sla.maintenance.grace_days if c.sla.maintenance else 0 for c in config.clients}
+    frame = pd.concat([maintenance, maintenance_terms(maintenance, config)], axis=1)
     frame["deadline"] = frame["due_date"] + pd.to_timedelta(
-        frame["client_id"].map(grace).astype(int), unit="D"
+        frame["grace_days"].astype(int), unit="D"
     )
     completed_on = frame["completed_at"].dt.tz_localize(None).dt.normalize()
     as_of_date = pd.Timestamp(as_of.tz_localize(None).date())
@@ -396,7 +415,10 @@ def per_period(
     availability = availability_figures(
         judged.get("incidents"), config, as_of, granularity, grid.index
     )
-    return figures.join(availability, how="left")
+    figures = figures.join(availability, how="left").join(
+        period_terms(config, grid.index, as_of, granularity)
+    )
+    return figures.join(credit_figures(figures, config, granularity))
 
 
 def _is_count(column: str) -> bool:
@@ -539,6 +561,96 @@ def _action_figures(actions: pd.DataFrame) -> pd.DataFrame:
     return result[
         ["actions.raised", "actions.open", "actions.overdue", "actions.done", "actions.dropped"]
     ]
+
+
+# ---- the terms of each period: targets and service credits ----------------------------------
+
+
+def period_terms(
+    config: Config, grid: pd.MultiIndex, as_of: pd.Timestamp, granularity: Granularity
+) -> pd.DataFrame:
+    """Per (client, period): `terms`, the version in force at the period's end (or at as_of
+    for the period in progress), and its percentage targets (`targets.<key>`)."""
+    periods = grid.to_frame(index=False)
+    _, end = bounds(periods["period"].astype(int).tolist(), granularity, config.timezone)
+    instant = (end - pd.Timedelta(1, "ns")).clip(upper=as_of)
+    versions = terms_table(
+        config,
+        lambda terms: [
+            {f"targets.{key}": _terms_value(terms, path) for key, path in TARGETS.items()}
+        ],
+    )
+    found = _in_force(periods, versions, ["client_id"], instant)
+    found.index = grid
+    return found
+
+
+def _terms_value(terms: SlaTerms, path: str) -> float:
+    value: Any = terms
+    for key in path.split("."):
+        value = getattr(value, key, None)
+    return np.nan if value is None else float(value)
+
+
+def shown(values: pd.Series, decimals: int) -> np.ndarray:
+    """Values as the pages show them: rounded by the same formatting as the `pct` filter."""
+    return np.char.mod(f"%.{decimals}f", values.to_numpy(dtype=float)).astype(float)
+
+
+CREDIT_COLUMNS = ["credits.pct", "credits.amount", "credits.rules"]
+PERIOD_FEE_MONTHS = {"month": 1, "quarter": 3}
+
+
+def credit_figures(figures: pd.DataFrame, config: Config, granularity: Granularity) -> pd.DataFrame:
+    """Per (client, period) whose terms have credits: the credit % (the applied rules' sum,
+    capped), its amount of the period's fee, and the applied rules' figures (comma-separated).
+    A rule applies when its figure, rounded as shown, is below its threshold (default: the
+    figure's target in force for the period)."""
+    rules = terms_table(
+        config,
+        lambda terms: (
+            [
+                {
+                    "figure": rule.figure,
+                    "below": rule.below,
+                    "credit_pct": rule.credit_pct,
+                    "fee": terms.credits.monthly_fee,
+                    "cap_pct": terms.credits.cap_pct,
+                }
+                for rule in terms.credits.rules
+            ]
+            if terms.credits
+            else []
+        ),
+    )
+    if rules.empty:
+        return pd.DataFrame(index=figures.index, columns=CREDIT_COLUMNS, dtype=object)
+    keys = ["client_id", "period"]
+    periods = figures[["terms"]].reset_index()
+    judged = periods.merge(rules.drop(columns="effective_from"), on=["client_id", "terms"])
+    value = np.full(len(judged), np.nan)
+    threshold = judged["below"].to_numpy(dtype=float, copy=True)
+    for metric_id in BENCHMARKED:
+        metric = BY_ID[metric_id]
+        rows = (judged["figure"] == metric_id).to_numpy()
+        if not rows.any() or metric.path not in figures:
+            continue
+        at = pd.MultiIndex.from_frame(judged.loc[rows, keys])
+        value[rows] = shown(figures[metric.path].reindex(at), metric.decimals)
+        default = figures[f"targets.{metric.target}"].reindex(at).to_numpy(dtype=float)
+        threshold[rows] = np.where(np.isnan(threshold[rows]), default, threshold[rows])
+    with np.errstate(invalid="ignore"):
+        judged["applies"] = value < threshold  # a figure without a value applies no rule
+    applied = judged[judged["applies"]]
+    per_period = judged.groupby(keys).agg(fee=("fee", "first"), cap=("cap_pct", "first"))
+    total = applied.groupby(keys)["credit_pct"].sum().reindex(per_period.index, fill_value=0.0)
+    pct = np.minimum(total, per_period["cap"])
+    fee = per_period["fee"] * PERIOD_FEE_MONTHS[granularity]
+    names = applied.groupby(keys)["figure"].agg(",".join).reindex(per_period.index, fill_value="")
+    result = pd.DataFrame(
+        {"credits.pct": pct, "credits.amount": (pct / 100 * fee).round(2), "credits.rules": names}
+    )
+    return result.reindex(figures.index)
 
 
 # ---- availability ----------------------------------------------------------------------------
