@@ -15,7 +15,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.figures.clock import Calendar, make_calendar, sla_minutes, twenty_four_seven
+from generator.figures.clock import (
+    Calendar,
+    make_calendar,
+    merged_intervals,
+    sla_minutes,
+    suspended_seconds,
+    twenty_four_seven,
+)
 from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID, TARGETS
 from generator.figures.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
 from generator.inputs.config import ALWAYS_OPEN, Config, SlaTerms, SlaVersion
@@ -69,6 +76,7 @@ class Figures:
     records: dict[str, pd.DataFrame]  # each source's records as at as_of, judged
     periods: dict[Granularity, pd.DataFrame]  # (client_id, period) -> figure columns
     benchmark: dict[Granularity, pd.DataFrame]  # period -> "<metric>.<clients|p25|median|p75>"
+    warnings: pd.DataFrame | None = None  # severe weather warnings as at as_of (end: NaT in force)
 
 
 def compute_figures(
@@ -79,10 +87,14 @@ def compute_figures(
         config.timezone
     )  # its local date decides due dates and overdue actions
     calendars = build_calendars(config)
-    records = {name: _categorised(frame) for name, frame in as_at(tables, as_of).items()}
+    clients = {name: frame for name, frame in tables.items() if name in START_COLUMN}
+    records = {name: _categorised(frame) for name, frame in as_at(clients, as_of).items()}
+    warnings = warnings_at(tables["weather"], as_of) if "weather" in tables else None
     judged: dict[str, pd.DataFrame] = {}
     if "incidents" in records:
-        judged["incidents"] = judge_incidents(records["incidents"], config, calendars, as_of)
+        judged["incidents"] = judge_incidents(
+            records["incidents"], config, calendars, as_of, warnings
+        )
     if "maintenance" in records:
         judged["maintenance"] = judge_maintenance(records["maintenance"], config, as_of)
     if "complaints" in records:
@@ -90,7 +102,8 @@ def compute_figures(
     if "actions" in records:
         judged["actions"] = judge_actions(records["actions"], as_of)
     periods = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
-    return Figures(as_of, judged, periods, {g: benchmark(periods[g]) for g in GRANULARITIES})
+    benchmarks = {g: benchmark(periods[g]) for g in GRANULARITIES}
+    return Figures(as_of, judged, periods, benchmarks, warnings)
 
 
 # Few distinct values each: as categories, grouping and filtering 1M rows stays cheap.
@@ -154,6 +167,13 @@ def as_at(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.
     return result
 
 
+def warnings_at(weather: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The warnings issued by as_of, in order; one cancelled later is still in force (NaT)."""
+    frame = weather.loc[weather["start"] <= as_of, ["warning", "start", "end"]]
+    frame = frame.assign(end=frame["end"].where(frame["end"] <= as_of))
+    return frame.sort_values(["start", "warning"], kind="stable").reset_index(drop=True)
+
+
 def _reopen(frame: pd.DataFrame, rows: pd.Series) -> None:
     """Status 'open' where a closing time lay after as_of."""
     if not rows.any():
@@ -203,6 +223,7 @@ def incident_targets(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
                 "attend_target": target.attend,
                 "restore_target": target.restore,
                 "calendar": target.calendar,
+                "suspend_during": SUSPEND_SEPARATOR.join(terms.suspend_during),
             }
             for priority, target in terms.incidents.items()
         ],
@@ -297,17 +318,27 @@ def _judge(
 
 
 def judge_incidents(
-    incidents: pd.DataFrame, config: Config, calendars: dict[str, Calendar], as_of: pd.Timestamp
+    incidents: pd.DataFrame,
+    config: Config,
+    calendars: dict[str, Calendar],
+    as_of: pd.Timestamp,
+    warnings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     frame = pd.concat([incidents, incident_targets(incidents, config)], axis=1)
     response = frame["attended_at"].fillna(frame["resolved_at"])
     paused = frame["paused_minutes"].fillna(0).to_numpy()
-    elapsed = sla_minutes_on(calendars, frame["calendar"], frame["reported_at"], as_of)
-    frame["attend_minutes"] = sla_minutes_on(
-        calendars, frame["calendar"], frame["reported_at"], response
-    )
-    restore_wall = sla_minutes_on(
-        calendars, frame["calendar"], frame["reported_at"], frame["resolved_at"]
+    suspended = _suspension(frame, calendars, warnings, as_of)
+
+    def clock(end: pd.Series | pd.Timestamp) -> np.ndarray:
+        """SLA minutes from the report, less the time the incident's terms stop the clock."""
+        minutes = sla_minutes_on(calendars, frame["calendar"], frame["reported_at"], end)
+        return minutes if suspended is None else minutes - suspended(end)
+
+    elapsed = clock(as_of)
+    frame["attend_minutes"] = clock(response)
+    restore_wall = clock(frame["resolved_at"])
+    frame["suspended_minutes"] = (
+        0.0 if suspended is None else suspended(frame["resolved_at"].fillna(as_of))
     )
     frame["restore_minutes"] = np.clip(restore_wall - paused, 0, None)
     frame["open_minutes"] = elapsed
@@ -324,6 +355,46 @@ def judge_incidents(
         frame["resolved_at"].notna().to_numpy(),
     )
     return frame
+
+
+SUSPEND_SEPARATOR = "\n"  # between the labels of a version's `suspend_during`
+
+
+def _suspension(
+    frame: pd.DataFrame,
+    calendars: dict[str, Calendar],
+    warnings: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+) -> Callable[[pd.Series | pd.Timestamp], np.ndarray] | None:
+    """Minutes from each incident's report to an end, on its calendar, inside the warnings
+    its terms stop the clock for (overlapping ones once); None when no clock stops."""
+    if warnings is None or warnings.empty or not frame["suspend_during"].astype(bool).any():
+        return None
+    ends = warnings["end"].fillna(as_of)
+    # A few groups: one per calendar and list of warnings agreed.
+    groups = frame.groupby(["calendar", "suspend_during"], sort=False).indices
+    intervals = {
+        (calendar, listed): merged_intervals(warnings["start"][chosen], ends[chosen])
+        for calendar, listed in groups
+        if listed
+        for chosen in [warnings["warning"].isin(listed.split(SUSPEND_SEPARATOR)).to_numpy()]
+    }
+
+    def suspended(end: pd.Series | pd.Timestamp) -> np.ndarray:
+        result = np.zeros(len(frame))
+        for (calendar, listed), rows in groups.items():
+            if listed:
+                row_end = end.iloc[rows] if isinstance(end, pd.Series) else end
+                seconds = suspended_seconds(
+                    calendars[calendar],
+                    intervals[(calendar, listed)],
+                    frame["reported_at"].iloc[rows],
+                    row_end,
+                )
+                result[rows] = seconds / 60
+        return result
+
+    return suspended
 
 
 def judge_maintenance(

@@ -31,7 +31,7 @@ from pydantic import (
 from generator.errors import InputError, Problem, UsageError
 from generator.figures.clock import WEEKDAYS, make_calendar, parse_hours
 from generator.figures.definitions import BENCHMARKED
-from generator.inputs.tables import TABLES
+from generator.inputs.tables import SOURCES
 
 ALWAYS_OPEN = "24x7"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -336,7 +336,7 @@ class Config(Strict):
     as_of: datetime | None = None
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     clients: list[Client] = Field(min_length=1)
-    sources: dict[Literal[tuple(TABLES)], Source] = Field(default_factory=dict)  # type: ignore[valid-type]
+    sources: dict[Literal[tuple(SOURCES)], Source] = Field(default_factory=dict)  # type: ignore[valid-type]
 
     @field_validator("timezone")
     @classmethod
@@ -412,7 +412,7 @@ def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield from undefined(f"{where}.sla.complaints", sla.get("complaints"))
         yield from _change_problems(f"{where}.sla", sla, undefined)
     for table_name, source in _mapping(raw.get("sources")).items():
-        table = TABLES.get(table_name)
+        table = SOURCES.get(table_name)
         if table is None:
             continue
         for part in ("columns", "values", "defaults"):

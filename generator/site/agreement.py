@@ -9,8 +9,12 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
+from generator.figures.clock import merged_intervals, suspended_seconds
 from generator.figures.definitions import BY_ID
-from generator.figures.metrics import PERIOD_FEE_MONTHS
+from generator.figures.metrics import PERIOD_FEE_MONTHS, SUSPEND_SEPARATOR, build_calendars
 from generator.figures.periods import bounds
 from generator.inputs.config import SlaTerms, SlaVersion
 from generator.site.render import minutes, number, pct
@@ -94,6 +98,27 @@ class Change:
     rows: list[tuple[str, str, str]]  # (term, old, new)
 
 
+def _touched(incidents: Any, warning: Any, view: ClientView, as_of: Any) -> list[str]:
+    """The incidents whose terms list the warning and whose clock it stopped."""
+    agreed = incidents["suspend_during"]
+    lists = {text: warning.warning in text.split(SUSPEND_SEPARATOR) for text in agreed.unique()}
+    listing = agreed.map(lists).to_numpy(dtype=bool)
+    end = as_of if pd.isna(warning.end) else warning.end
+    interval = merged_intervals(pd.Series([warning.start]), pd.Series([end]))
+    calendars = build_calendars(view.config)
+    stopped = np.zeros(len(incidents), dtype=bool)
+    for name in pd.unique(incidents["calendar"][listing]):
+        rows = listing & (incidents["calendar"] == name).to_numpy()
+        seconds = suspended_seconds(
+            calendars[name],
+            interval,
+            incidents["reported_at"][rows],
+            incidents["resolved_at"][rows].fillna(as_of),
+        )
+        stopped[rows] = seconds > 0
+    return incidents.loc[stopped, "incident_id"].astype(str).tolist()
+
+
 def _change(version: SlaVersion) -> Change:
     rows = [
         (term_name(p), term_value(p, old), term_value(p, new)) for p, old, new in version.changes
@@ -162,6 +187,40 @@ class AgreementView:
             if judged:
                 since = version.effective_from
                 rows.append((f"From {since}" if since else "As first agreed", judged))
+        return rows
+
+    @cached_property
+    def suspends(self) -> bool:
+        """Whether any terms in force by the as-of time stop clocks during severe weather."""
+        return any(version.terms.suspend_during for version in self.versions)
+
+    def warnings_in(self, code: int) -> list[dict[str, Any]]:
+        """The weather warnings in force during the period that some terms list, each with
+        the client's incidents whose clock it stopped (open calendar time inside it)."""
+        warnings = self.view.figures.warnings
+        if not self.suspends or warnings is None or warnings.empty:
+            return []
+        starts, ends = bounds([code], self.view.granularity, self.view.config.timezone)
+        as_of = self.view.figures.as_of
+        listed = {label for v in self.versions for label in v.terms.suspend_during}
+        end = warnings["end"].fillna(as_of)
+        chosen = warnings[
+            warnings["warning"].isin(listed) & (warnings["start"] < ends[0]) & (end > starts[0])
+        ]
+        incidents = self.view.records.get("incidents")
+        rows = []
+        for warning in chosen.itertuples():  # a few warnings a period
+            touched: list[str] = []
+            if incidents is not None and not incidents.empty:
+                touched = _touched(incidents, warning, self.view, as_of)
+            rows.append(
+                {
+                    "warning": warning.warning,
+                    "start": warning.start,
+                    "end": None if pd.isna(warning.end) else warning.end,
+                    "touched": touched,
+                }
+            )
         return rows
 
     def credit(self, code: int) -> dict[str, Any] | None:
