@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -326,3 +327,50 @@ def test_nothing_about_versions_or_credits_without_them(tmp_path: Path) -> None:
     )
     for word in ("credit", "Changes to the agreement", "changed during", "As first agreed"):
         assert word not in text
+
+
+def test_the_demo_shows_the_agreement_over_time(tmp_path: Path) -> None:
+    from generator.demo import write_demo
+
+    write_demo(tmp_path / "data", clients=6, months=24, seed=7)
+    inputs = read_inputs(tmp_path / "data")
+    clients = {client.id: client.sla for client in inputs.config.clients}
+    changed = {i: sla.changes for i, sla in clients.items() if sla.changes}
+    starts = [change.effective_from.day for changes in changed.values() for change in changes]
+    assert len(changed) >= 2 and 1 in starts and any(day > 1 for day in starts)  # one mid-period
+    assert all(change.agreed for changes in changed.values() for change in changes)
+    assert any(sla.credits for sla in clients.values())
+    assert any("T8" in sla.suspend_during for sla in clients.values())
+    assert any(not (sla.changes or sla.credits or sla.suspend_during) for sla in clients.values())
+    assert {"T8", "Black rainstorm"} <= set(inputs.tables["weather"]["warning"])
+
+
+def test_an_as_of_rebuild_gives_the_terms_and_credits_of_that_time(tmp_path: Path) -> None:
+    from test_cli import svcsite
+
+    data = make_portfolio(
+        tmp_path / "data",
+        [
+            # Attended in 7.5 business hours: met on 9 h, breached on 6 h (from 2026-10-15).
+            inc("I-1", "2026-10-08 10:00", "2026-10-08 17:30", "2026-10-08 17:30"),
+            inc("I-2", "2026-10-20 10:00", "2026-10-20 17:30", "2026-10-20 17:30"),
+        ],
+        clients_yml=_yml_with(SLA + CREDITS + CHANGES),  # alpha alone: "beta" is in Vega
+    )
+    built = {}
+    for as_of in ("2026-10-14T12:00", "2026-10-31T23:59"):
+        out = tmp_path / as_of.replace(":", "")
+        result = svcsite("build", "--data", str(data), "--out", str(out),
+                         "--as-of", as_of)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        metrics = json.loads((out / "alpha" / "downloads" / "metrics.json").read_text())
+        agreement = (out / "alpha" / "agreement" / "index.html").read_text()
+        built[as_of] = (metrics["periods"][-1], agreement)
+    (before, page_before), (after, page_after) = built.values()
+    assert before["targets"]["incident_pct"] == 95.0
+    assert before["credits"] == {"pct": 0.0, "amount": 0.0, "rules": []}
+    assert "Changes to the agreement" not in page_before
+    assert "At least <strong>95.0%</strong>" in page_before
+    assert after["targets"]["incident_pct"] == 97.0
+    assert after["credits"] == {"pct": 2.0, "amount": 960.0, "rules": ["attend_pct"]}
+    assert "Changes to the agreement" in page_after

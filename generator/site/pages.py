@@ -368,6 +368,7 @@ class ClientView:
 
     def _response_times_data(self) -> tuple[pd.DataFrame, str]:
         records = self._recent_records("incidents")
+        terms = self.client.sla.in_force(self.figures.as_of.date())  # the targets now
         rows = []
         for measure, status, minutes in (
             ("Attend", "attend_status", "attend_minutes"),
@@ -397,9 +398,7 @@ class ClientView:
                         "median": quantiles[0.5],
                         "p75": quantiles[0.75],
                         "p90": quantiles[0.9],
-                        "target": float(
-                            getattr(self.client.sla.incidents[priority], measure.lower())
-                        ),
+                        "target": float(getattr(terms.incidents[priority], measure.lower())),
                     }
                 )
         description = (
