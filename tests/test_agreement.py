@@ -374,3 +374,18 @@ def test_an_as_of_rebuild_gives_the_terms_and_credits_of_that_time(tmp_path: Pat
     assert after["targets"]["incident_pct"] == 97.0
     assert after["credits"] == {"pct": 2.0, "amount": 960.0, "rules": ["attend_pct"]}
     assert "Changes to the agreement" in page_after
+
+
+def test_where_a_change_was_agreed_is_published_redacted(tmp_path: Path) -> None:
+    from test_pages import html, pages_for
+
+    agreed = 'agreed: "Senior review meeting, 2026-10-08, with Chan Tai Man (9123 4567)"'
+    text = VERSIONED.replace('agreed: "Senior review meeting, 2026-10-08"', agreed)
+    text = text.replace(
+        "    name: Alpha Tower\n", "    name: Alpha Tower\n    people: [Chan Tai Man]\n"
+    )
+    data = make_portfolio(tmp_path / "data", [inc("I-1", "2026-10-15 10:00")], clients_yml=text)
+    pages = pages_for(data, "alpha", hk("2026-10-31 23:59"))
+    published = html(pages, "agreement.md") + html(pages, "reports/2026-10.md")
+    assert "Chan Tai Man" not in published and "9123" not in published
+    assert "Senior review meeting" in published

@@ -17,6 +17,7 @@ from generator.figures.definitions import BY_ID
 from generator.figures.metrics import PERIOD_FEE_MONTHS, SUSPEND_SEPARATOR, build_calendars
 from generator.figures.periods import bounds
 from generator.inputs.config import SlaTerms, SlaVersion
+from generator.safety.redact import redact_text
 from generator.site.render import minutes, number, pct
 
 if TYPE_CHECKING:
@@ -119,11 +120,13 @@ def _touched(incidents: Any, warning: Any, view: ClientView, as_of: Any) -> list
     return incidents.loc[stopped, "incident_id"].astype(str).tolist()
 
 
-def _change(version: SlaVersion) -> Change:
+def _change(version: SlaVersion, people: list[str]) -> Change:
     rows = [
         (term_name(p), term_value(p, old), term_value(p, new)) for p, old, new in version.changes
     ]
-    return Change(version.effective_from, version.agreed, rows)  # type: ignore[arg-type]
+    # Where it was agreed is free text of clients.yml: published redacted, as every text.
+    agreed = redact_text(pd.Series([version.agreed]), people)[0] if version.agreed else None
+    return Change(version.effective_from, agreed, rows)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -152,7 +155,8 @@ class AgreementView:
 
     def history(self) -> list[Change]:
         """Every change in force by the as-of time, newest first."""
-        return [_change(version) for version in reversed(self.versions[1:])]
+        people = self.view.client.people
+        return [_change(version, people) for version in reversed(self.versions[1:])]
 
     def credit_rules(self) -> list[str]:
         credits = self.terms.credits
@@ -163,7 +167,7 @@ class AgreementView:
         starts, ends = bounds([code], self.view.granularity, self.view.config.timezone)
         first, after = starts[0].date(), ends[0].date()
         return [
-            _change(version)
+            _change(version, self.view.client.people)
             for version in self.versions[1:]
             if version.effective_from is not None and first <= version.effective_from < after
         ]
@@ -208,14 +212,16 @@ class AgreementView:
             warnings["warning"].isin(listed) & (warnings["start"] < ends[0]) & (end > starts[0])
         ]
         incidents = self.view.records.get("incidents")
+        # Labels come from an export: published redacted, as every text.
+        labels = redact_text(chosen["warning"].astype(str), self.view.client.people).tolist()
         rows = []
-        for warning in chosen.itertuples():  # a few warnings a period
+        for warning, label in zip(chosen.itertuples(), labels, strict=True):  # a few a period
             touched: list[str] = []
             if incidents is not None and not incidents.empty:
                 touched = _touched(incidents, warning, self.view, as_of)
             rows.append(
                 {
-                    "warning": warning.warning,
+                    "warning": label,
                     "start": warning.start,
                     "end": None if pd.isna(warning.end) else warning.end,
                     "touched": touched,
