@@ -259,29 +259,40 @@ def maintenance_terms(maintenance: pd.DataFrame, config: Config) -> pd.DataFrame
 def _in_force(
     records: pd.DataFrame, versions: pd.DataFrame, by: list[str], start: pd.Series
 ) -> pd.DataFrame:
-    """For each record (in its order), the version in force at its `start` instant."""
+    """For each record (in its order), the version of its key (`by`) in force at its `start`
+    instant: the last one whose `effective_from` is not after it."""
     values = versions.drop(columns=[*by, "effective_from"])
     version_keys = pd.MultiIndex.from_frame(versions[by].astype(str))
     record_keys = pd.MultiIndex.from_arrays([records[column].astype(str) for column in by])
     if version_keys.is_unique:  # one version per key: a direct lookup
         position = version_keys.get_indexer(record_keys)
-        found = values.iloc[np.where(position >= 0, position, 0)].reset_index(drop=True)
-        return found.where(pd.Series(position >= 0), other=np.nan)
-    keys = pd.DataFrame({f"_key{i}": record_keys.get_level_values(i) for i in range(len(by))})
-    keys["_start"] = start.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").to_numpy()
-    keys["_row"] = np.arange(len(keys))
-    table = versions.rename(columns={column: f"_key{i}" for i, column in enumerate(by)})
-    table = table.astype({f"_key{i}": str for i in range(len(by))}).sort_values("effective_from")
-    table["effective_from"] = table["effective_from"].astype("datetime64[ns, UTC]")
-    merged = pd.merge_asof(
-        keys.sort_values("_start"),
-        table,
-        left_on="_start",
-        right_on="effective_from",
-        by=[f"_key{i}" for i in range(len(by))],
-        direction="backward",
-    )
-    return merged.sort_values("_row")[list(values.columns)].reset_index(drop=True)
+    else:
+        position = _last_version(version_keys, versions["effective_from"], record_keys, start)
+    found = values.iloc[np.where(position >= 0, position, 0)].reset_index(drop=True)
+    return found.where(pd.Series(position >= 0), other=np.nan)
+
+
+def _last_version(
+    version_keys: pd.MultiIndex,
+    effective_from: pd.Series,
+    record_keys: pd.MultiIndex,
+    start: pd.Series,
+) -> np.ndarray:
+    """The position of each record's version (-1: none): versions and records sorted
+    together by key, then instant (a version before a record of the same instant), and each
+    record takes the last version before it if that one is of its key."""
+    keys = version_keys.unique()
+    versions = len(version_keys)
+    key = np.concatenate([keys.get_indexer(version_keys), keys.get_indexer(record_keys)])
+    instant = np.concatenate([_ns(effective_from), _ns(start)])
+    is_record = np.arange(len(key)) >= versions
+    order = np.lexsort((is_record, instant, key))
+    last = np.maximum.accumulate(np.where(order < versions, np.arange(len(order)), -1))
+    found = order[np.clip(last, 0, None)]
+    position = np.where((last >= 0) & (key[found] == key[order]), found, -1)
+    result = np.empty(len(record_keys), dtype=np.int64)
+    result[order[is_record[order]] - versions] = position[is_record[order]]
+    return result
 
 
 def sla_minutes_on(
