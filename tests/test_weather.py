@@ -202,3 +202,25 @@ def test_reports_list_the_period_s_warnings_and_what_they_touched(tmp_path: Path
     beta = pages_for(data, "beta", hk(AS_OF))
     text = " ".join(html(beta, path) for path in ("agreement.md", "reports/2026-Q4.md", "index.md"))
     assert "weather" not in text.lower()
+
+
+def test_a_weather_export_is_adapted_by_sources(tmp_path: Path) -> None:
+    adapter = """\
+sources:
+  weather:
+    file: signals-*.csv
+    columns: {warning: Signal, start: Issued, end: Cancelled}
+    datetime_format: "%d/%m/%Y %H:%M"
+    values: {warning: {"Typhoon Signal No. 8": T8}}
+"""
+    data = make_portfolio(
+        tmp_path / "data",
+        [inc("I-1", "2026-10-05 10:00", "2026-10-05 14:00", "2026-10-05 20:00", priority="P1")],
+        clients_yml=SUSPENDING + adapter,
+    )
+    write(
+        data / "signals-2026.csv",
+        "Signal,Issued,Cancelled\nTyphoon Signal No. 8,05/10/2026 11:00,05/10/2026 13:00\n",
+    )
+    records = judged(data, None)
+    assert records.loc["I-1", "attend_minutes"] == 120.0  # 4 h less 2 h under T8
