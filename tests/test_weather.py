@@ -193,9 +193,10 @@ def test_reports_list_the_period_s_warnings_and_what_they_touched(tmp_path: Path
     report = html(pages, "reports/2026-10.md")
     assert "<h2>Severe weather in October\u00a02026</h2>" in report
     assert (
-        "<td>T8</td>\n<td>2026-10-05 11:00</td>\n<td>2026-10-05 13:00</td>\n<td>1: I&#45;1</td>"
+        '<td>T8</td>\n<td>2026-10-05 11:00</td>\n<td>2026-10-05 13:00</td>\n<td style="text-align: right;">1</td>'
         in report
     )
+    assert "<strong>T8 from 2026-10-05 11:00</strong>: I&#45;1.</p>" in report
     assert "T3" not in report  # not a warning alpha's terms list
     agreement = html(pages, "agreement.md")
     assert "while any of these warnings is in force: T8, Black rainstorm" in agreement
