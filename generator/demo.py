@@ -2124,6 +2124,104 @@ def _meetings(ctx: _Context) -> list[_Meeting]:
     return out
 
 
+# ---- the agreement over time (contract 10) -----------------------------------------------------
+
+# The warnings that stop the clocks where an agreement says so, as the Observatory names them.
+_SEVERE = ("T8", "T9", "T10", "Black rainstorm")
+# Invented warnings of each summer (month, day, hour, minute, hours in force), in the season
+# they come: a typhoon's signals one after another, black rainstorms, a T3 that stops nothing.
+_WARNINGS = (
+    ("T3", (7, 17, 9, 40), 26.0),
+    ("T8", (7, 18, 11, 40), 9.5),
+    ("Black rainstorm", (8, 4, 5, 10), 3.5),
+    ("T8", (9, 1, 14, 20), 11.0),
+    ("T9", (9, 2, 1, 20), 2.5),
+    ("T10", (9, 2, 3, 50), 6.0),
+    ("T8", (9, 2, 9, 50), 5.5),
+    ("Black rainstorm", (9, 8, 0, 5), 4.0),
+)
+
+
+def _weather(ctx: _Context, end: datetime) -> str:
+    """weather.csv: the warnings of every summer of the period (a different week each year)."""
+    first = datetime(*ctx.month_label[0], 1)
+    lines = ["warning,start,end"]
+    for year in range(first.year, end.year + 1):
+        for label, (month, day, hour, minute), hours in _WARNINGS:
+            start = datetime(year, month, day, hour, minute) + timedelta(days=7 * (year % 3))
+            stop = start + timedelta(hours=hours)
+            if first <= start and stop <= end:
+                lines.append(f"{label},{start:%Y-%m-%d %H:%M},{stop:%Y-%m-%d %H:%M}")
+    return "\n".join(lines) + "\n"
+
+
+def _agreement_over_time(ctx: _Context, meetings: list[_Meeting]) -> None:
+    """Changes agreed at senior reviews, service credits and severe-weather terms, by kind of
+    client: residential estates tighten P3 attendance from a month's first day and have
+    credits; banks stop their clocks in severe weather, move grace days and the availability
+    target in the middle of a month, and have credits; hotels stop their clocks; schools,
+    malls and data centres keep their first terms."""
+    months = len(ctx.month_first)
+    for c in ctx.portfolio:
+        senior = [m for m in meetings if m.client == c.index and m.level == "senior"]
+        if c.kind == "residential":
+            c.sla["credits"] = {
+                "monthly_fee": 38000,
+                "rules": [
+                    _Flow({"figure": "attend_pct", "below": 90, "credit_pct": 2}),
+                    _Flow({"figure": "restore_pct", "below": 92, "credit_pct": 3}),
+                    _Flow({"figure": "availability_pct", "below": 99.3, "credit_pct": 5}),
+                ],
+                "cap_pct": 10,
+            }
+            meeting = _meeting_near(senior, ctx.month_first[months // 2])
+            if meeting is not None:
+                effective = _first_of_next_month(meeting.day)
+                c.sla["changes"] = [
+                    _change(
+                        meeting,
+                        effective,
+                        {"incidents": {"P3": _Flow({"attend": "6h"})}, "incident_target_pct": 97},
+                    )
+                ]
+        elif c.kind == "bank":
+            c.sla["suspend_during"] = _FlowList(_SEVERE)
+            c.sla["credits"] = {
+                "monthly_fee": 96000,
+                "rules": [
+                    _Flow({"figure": "availability_pct", "below": 99.75, "credit_pct": 5}),
+                    _Flow({"figure": "preventive_on_time_pct", "below": 93, "credit_pct": 2}),
+                ],
+                "cap_pct": 8,
+            }
+            meeting = _meeting_near(senior, ctx.month_first[months * 2 // 3])
+            if meeting is not None:
+                effective = meeting.day + 14  # the middle of a month
+                changed = {"maintenance": _Flow({"grace_days": 3}), "availability_target_pct": 99.8}
+                c.sla["changes"] = [_change(meeting, effective, changed)]
+        elif c.kind == "hotel":
+            c.sla["suspend_during"] = _FlowList(_SEVERE)
+
+
+def _meeting_near(meetings: list[_Meeting], day: int) -> _Meeting | None:
+    """The last of the meetings held by `day`, if any."""
+    held = [m for m in meetings if m.day <= day]
+    return held[-1] if held else None
+
+
+def _first_of_next_month(day: int) -> int:
+    d = date(1970, 1, 1) + timedelta(days=int(day))
+    return _day(date(d.year + d.month // 12, d.month % 12 + 1, 1))
+
+
+def _change(meeting: _Meeting, effective: int, changed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "effective_from": date(1970, 1, 1) + timedelta(days=int(effective)),
+        "agreed": f"{meeting.label}, {_date_text(meeting.day)}",
+        **changed,
+    }
+
+
 def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[_Table, dict]:
     rng = ctx.rng(4)
     nm = len(meetings)
@@ -2506,6 +2604,8 @@ def write_demo(
     portfolio = _portfolio(clients, months, seed)
     ctx = _context(portfolio, months, seed, end)
     first_year = ctx.month_label[0][0]
+    meetings = _meetings(ctx)
+    _agreement_over_time(ctx, meetings)
     out.mkdir(parents=True, exist_ok=True)
     text = _clients_yaml(
         portfolio, range(first_year, end.year + 1), seed, end + timedelta(minutes=1)
@@ -2515,8 +2615,8 @@ def write_demo(
     incidents, inc_raw = _incidents(ctx)
     maintenance, mnt_raw = _maintenance(ctx, inc_raw)
     complaints, cmp_raw = _complaints(ctx)
-    meetings = _meetings(ctx)
     actions, act_raw = _actions(ctx, meetings)
+    (out / "weather.csv").write_text(_weather(ctx, end), encoding="utf-8", newline="\n")
 
     minutes = 0
     if content is not None:

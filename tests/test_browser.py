@@ -811,3 +811,46 @@ def test_the_headline_and_charts_read_whole_on_a_390_px_phone(
     assert layout["legends"] == [], "chart titles or legend labels clipped at 390 px"
     if not path:
         assert layout["statuses"] == 5, "every headline figure shows its status"
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. The agreement over time: versions, severe weather and service credits (contract 10)
+# ---------------------------------------------------------------------------------------------
+
+AGREEMENT_WORDS = ("service credit", "changes to the agreement", "changed during", "weather")
+
+
+def test_the_agreement_history_and_the_credit_owed_show(demo_url: str, tab: Tab) -> None:
+    page = tab.page
+    open_page(tab, f"{demo_url}/{DEMO_CLIENT}/agreement/")
+    history = page.locator("h2", has_text="Changes to the agreement")
+    assert history.count() == 1
+    text = article_text(page)
+    assert "Agreed at: Quarterly review" in text
+    assert "Incidents P3: attend within\t9 h\t6 h" in text
+    assert "Service credits" in text
+    open_page(tab, f"{demo_url}/{DEMO_CLIENT}/")
+    metrics = page.evaluate("() => fetch('downloads/metrics.json').then(r => r.json())")
+    owed = [p for p in metrics["periods"] if p["credits"] and p["credits"]["pct"] > 0]
+    assert owed, "the demo client owes a credit in some period"
+    assert "service credit owed for" in article_text(page).lower()
+    period = owed[-1]
+    open_page(tab, f"{demo_url}/{DEMO_CLIENT}/reports/{period['period']}/")
+    amount = f"HK${period['credits']['amount']:,.2f}"
+    assert (
+        page.locator(".admonition", has_text="Service credit owed").first.inner_text().count(amount)
+    ), f"the report of {period['period']} shows {amount}"
+    open_page(tab, f"{demo_url}/pacific-orient-bank/reports/2025-09/")
+    weather = page.locator("h2", has_text="Severe weather in")
+    assert weather.count() == 1
+    assert "T10" in article_text(page)
+    tab.assert_clean(demo_url)
+
+
+@pytest.mark.parametrize("path", ["", "agreement/", "reports/2026-Q3/"])
+def test_nothing_about_versions_weather_or_credits_without_them(
+    demo_url: str, tab: Tab, path: str
+) -> None:
+    open_page(tab, f"{demo_url}/bauhinia-secondary-school/{path}")
+    text = article_text(tab.page).lower()
+    assert [word for word in AGREEMENT_WORDS if word in text] == []

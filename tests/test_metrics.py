@@ -1171,7 +1171,11 @@ PERIOD_KEYS = {
         "by_system": {"access_control": None, "cctv": None},
     },
     "actions": {k: None for k in ("raised", "open", "overdue", "done", "dropped")},
+    "targets": {
+        k: None for k in ("incident_pct", "preventive_pct", "complaint_pct", "availability_pct")
+    },
     "benchmark": {},
+    "credits": None,
 }
 COUNT_KEYS = {k: None for k in ("received", "used", "superseded", "quarantined")}
 

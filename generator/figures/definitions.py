@@ -8,9 +8,7 @@ and the tests read these declarations, so a figure is described in one place onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-from generator.inputs.config import Client
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -21,7 +19,7 @@ class Metric:
     unit: Literal["%", "count", "minutes", "score"]
     methodology: str
     direction: Literal["higher", "lower", "none"] = "none"
-    target: str | None = None  # dotted key within the client's `sla`
+    target: str | None = None  # a key of TARGETS
     headline: bool = False
     decimals: int = 1
 
@@ -29,22 +27,25 @@ class Metric:
     def source(self) -> str:
         return self.path.split(".")[0]
 
-    def target_value(self, client: Client) -> float | None:
-        """The client's agreed target for this figure, or None when none is agreed."""
-        if self.target is None:
-            return None
-        value: object = client.sla
-        for key in self.target.split("."):
-            value = getattr(value, key, None)
-            if value is None:
-                return None
-        return float(value)  # type: ignore[arg-type]
+    def target_value(self, targets: dict[str, Any]) -> float | None:
+        """This figure's target among a period's `targets` (metrics.json), or None when
+        none is agreed."""
+        value = targets.get(self.target) if self.target is not None else None
+        return None if value is None else float(value)
 
     def meets(self, value: float | None, target: float | None) -> bool | None:
         if value is None or target is None:
             return None
         return value >= target if self.direction == "higher" else value <= target
 
+
+# A period's percentage targets (metrics.json `targets`): each one's dotted key in `sla`.
+TARGETS = {
+    "incident_pct": "incident_target_pct",
+    "preventive_pct": "maintenance.target_pct",
+    "complaint_pct": "complaints.target_pct",
+    "availability_pct": "availability_target_pct",
+}
 
 _JUDGED = (
     "{what} is met when the SLA time from {start} to {end}, measured on the {calendar}, is "
@@ -74,7 +75,7 @@ METRICS: tuple[Metric, ...] = (
             open="An incident not yet attended is breached once the SLA time to the report's as-of time exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="incident_target_pct",
+        target="incident_pct",
         headline=True,
     ),
     Metric(
@@ -107,7 +108,7 @@ METRICS: tuple[Metric, ...] = (
             open="An incident not yet restored is breached once the SLA time to the as-of time, less pauses, exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="incident_target_pct",
+        target="incident_pct",
         headline=True,
     ),
     Metric(
@@ -143,7 +144,7 @@ METRICS: tuple[Metric, ...] = (
         "pending otherwise. Cancelled jobs are counted apart and excluded. "
         "On-time % = on time / (on time + late + overdue) x 100.",
         direction="higher",
-        target="maintenance.target_pct",
+        target="preventive_pct",
         headline=True,
     ),
     Metric(
@@ -182,7 +183,7 @@ METRICS: tuple[Metric, ...] = (
             open="A complaint not yet acknowledged is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="complaints.target_pct",
+        target="complaint_pct",
     ),
     Metric(
         "complaint_resolve_pct",
@@ -198,7 +199,7 @@ METRICS: tuple[Metric, ...] = (
             open="Withdrawn complaints are left out. A complaint not yet resolved is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="complaints.target_pct",
+        target="complaint_pct",
         headline=True,
     ),
     Metric(
@@ -235,7 +236,7 @@ METRICS: tuple[Metric, ...] = (
         "Availability of a system at a site = 1 - down time / the period's length up to the as-of time. Per "
         "system: the mean over the sites that have it; overall: the mean over every system at every site.",
         direction="higher",
-        target="availability_target_pct",
+        target="availability_pct",
         headline=True,
         decimals=2,
     ),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from generator.figures.definitions import BENCHMARKED
+from generator.figures.definitions import BENCHMARKED, TARGETS
 from generator.figures.metrics import BREACHED, START_COLUMN, Figures
 from generator.figures.periods import REPORTING, Granularity, label, period_codes
 from generator.inputs.config import Client
@@ -67,7 +67,9 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
         entry: dict[str, Any] = {"period": label(int(code), granularity)}
         for section, shape in SHAPE.items():
             entry[section] = _nest(section, shape, values, keys)
+        entry["targets"] = {key: _value(values.get(f"targets.{key}")) for key in TARGETS}
         entry["benchmark"] = _benchmark(benchmark, int(code))
+        entry["credits"] = _credits(values)
         periods.append(entry)
     return {
         "client": client.id,
@@ -98,6 +100,19 @@ def _value(value: Any) -> int | float | None:
     return (
         int(value) if float(value).is_integer() and not isinstance(value, float) else float(value)
     )
+
+
+def _credits(values: dict[str, Any]) -> dict[str, Any] | None:
+    """The period's service credit, or None when its terms have no credits."""
+    pct = _value(values.get("credits.pct"))
+    if pct is None:
+        return None
+    rules = values["credits.rules"]
+    return {
+        "pct": float(pct),
+        "amount": float(values["credits.amount"]),
+        "rules": rules.split(",") if rules else [],
+    }
 
 
 def _benchmark(benchmark: pd.DataFrame, code: int) -> dict[str, dict[str, float]]:

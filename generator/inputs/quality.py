@@ -88,8 +88,11 @@ def data_quality(
             quarantined += len(raw_file.broken)
             counts = RowCounts(raw_file.rows_in, used, superseded, quarantined)
             files.append(FileReport(name, raw_file.path, raw_file.encoding, counts))
-        per_client = status_counts(result.raw["client_id"], status)
-        for client in client_ids:
+        # A portfolio's source (weather) is no client's: its rows are counted per file only.
+        per_client = (
+            status_counts(result.raw["client_id"], status) if "client_id" in result.raw else {}
+        )
+        for client in client_ids if per_client else ():
             row = per_client.get(client, (0, 0, 0))
             by_client[client][name] = RowCounts(sum(row), *row)
         frame = result.quarantine.problems
@@ -110,7 +113,7 @@ def data_quality(
                 strict=True,
             )
         ]
-    absent = [name for name in TABLES if name not in checked]
+    absent = [name for name in TABLES if name not in checked]  # the clients' sources
     return DataQuality(files, problems, absent, by_client)
 
 

@@ -40,7 +40,7 @@ class Column:
 class Table:
     name: str
     description: str
-    id_column: str
+    id_column: str | None  # None: rows have no id (nothing supersedes, nothing repeats)
     period_column: str
     columns: tuple[Column, ...]
     required_source: bool = False
@@ -214,6 +214,23 @@ ACTIONS = Table(
     ),
 )
 
+WEATHER = Table(
+    name="weather",
+    description="Severe weather warnings in force (contract 10.2): the whole portfolio's, no "
+    "client's; a client's `sla.suspend_during` names those that stop its clocks.",
+    id_column=None,
+    period_column="start",
+    order=(("start", "end"),),
+    columns=(
+        Column("warning", "text", "The warning, e.g. T8, T10, Black rainstorm.", required=True),
+        Column("start", "timestamp", "When it was issued.", required=True),
+        Column("end", "timestamp", "When it was cancelled (blank: still in force)."),
+    ),
+)
+
+# Each client's records.
 TABLES: dict[str, Table] = {
     table.name: table for table in (INCIDENTS, MAINTENANCE, COMPLAINTS, ACTIONS)
 }
+# Every source: the clients' records and the portfolio's weather warnings.
+SOURCES: dict[str, Table] = TABLES | {WEATHER.name: WEATHER}

@@ -83,7 +83,8 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     problems += references
     failed += references
     problems += _order_problems(frame, typed, table)
-    repeated = _repeated(frame[table.id_column])  # None: every id is distinct
+    # None: every id is distinct (or the rows have none)
+    repeated = _repeated(frame[table.id_column]) if table.id_column else None
     if raw.source.keep != "last" and repeated is not None:
         problems.append(_duplicate_problems(frame, table, repeated))
     for broken in (problem for file in raw.files for problem in file.broken):
@@ -113,7 +114,7 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     return CheckedTable(
         table=table,
         typed=frame_from({**typed, FILE: frame[FILE], LINE: frame[LINE]}),
-        raw=frame[["client_id", FILE, LINE]],
+        raw=frame[[column for column in ("client_id", FILE, LINE) if column in frame]],
         quarantine=Quarantine(problem_frame.drop(columns="row").reset_index(drop=True), status),
         unreadable=unreadable_columns(frame, failed, table, raw.source, config),
     )
@@ -598,6 +599,8 @@ def _lenient_dates(text: pd.Series) -> pd.Series:
 def _reference_problems(frame: pd.DataFrame, table: Table, config: Config) -> list[pd.DataFrame]:
     """client_id, site_id, system and priority must be the client's own, as in clients.yml."""
     names = set(table.column_names)
+    if "client_id" not in names:  # a portfolio's source (weather)
+        return []
     checks = {"client_id": {(c.id,) for c in config.clients}}
     if "site_id" in names:
         checks["site_id"] = {(c.id, s.id) for c in config.clients for s in c.sites}

@@ -204,6 +204,11 @@ def input_fingerprint(
         digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
     # metrics.json: every figure of every period, the benchmark, the data counts, as_of.
     digest.update(metrics_json(client_metrics(figures, client, inputs.quality)).encode())
+    if figures.warnings is not None and any(v.terms.suspend_during for v in client.sla.versions):
+        # The service reports list the weather warnings, even those that stopped no clock.
+        digest.update(
+            pd.util.hash_pandas_object(figures.warnings, index=False).to_numpy().tobytes()
+        )
     for source, frame in sorted(records.items()):
         digest.update(f"{source} {list(frame.columns)}\n".encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
