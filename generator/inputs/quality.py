@@ -89,8 +89,14 @@ def data_quality(
             counts = RowCounts(raw_file.rows_in, used, superseded, quarantined)
             files.append(FileReport(name, raw_file.path, raw_file.encoding, counts))
         per_client = status_counts(result.raw["client_id"], status)
+        # A table whose client may be blank (training): a blank row is every client's.
+        everyone = (0, 0, 0)
+        if not result.table.column("client_id").required:
+            blank = result.raw["client_id"].isna().to_numpy()
+            everyone = tuple(int((status[blank] == s).sum()) for s in STATUSES)
         for client in client_ids:
-            row = per_client.get(client, (0, 0, 0))
+            own = per_client.get(client, (0, 0, 0))
+            row = tuple(a + b for a, b in zip(own, everyone, strict=True))
             by_client[client][name] = RowCounts(sum(row), *row)
         frame = result.quarantine.problems
         problems += [

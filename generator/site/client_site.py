@@ -44,6 +44,8 @@ NAV = [
     {"System availability": "availability.md"},
     {"Improvement actions and meetings": "actions.md"},
     {"Service agreement and methodology": "agreement.md"},
+    {"Training": "training.md"},
+    {"Licence and compliance": "compliance.md"},
     {"Downloads": "downloads.md"},
 ]
 
