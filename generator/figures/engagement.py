@@ -63,7 +63,16 @@ def meeting_register(minutes: pd.DataFrame | None, actions: pd.DataFrame | None)
     if minutes is not None and len(minutes):
         parts.append(minutes.set_index(["client_id", "date"]).drop(columns="file"))
     if not parts:
-        return pd.DataFrame(columns=["client_id", "date", "title", "level", "kind", "path"])
+        text = {c: pd.Series(dtype=object) for c in ("title", "level", "kind", "attendees", "path")}
+        counts = {c: pd.Series(dtype="int64") for c in ["raised", *ACTION_STATES]}
+        return pd.DataFrame(
+            {
+                "client_id": pd.Series(dtype=object),
+                "date": pd.Series(dtype="datetime64[ns]"),
+                **text,
+                **counts,
+            }
+        )
     # Minutes come last and win; actions fill in what minutes do not give.
     register = parts[0] if len(parts) == 1 else parts[1].combine_first(parts[0])
     for column in ("title", "level", "kind", "attendees", "path"):
