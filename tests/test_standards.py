@@ -4,6 +4,7 @@ front matter; the licence; and what the pages say with and without the records."
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from datetime import date, timedelta
@@ -242,7 +243,9 @@ def test_meeting_figures_are_the_meetings_counted_one_by_one(
             if level is not None:
                 counts[level] += 1
             counts["ad_hoc"] += kind == "ad_hoc"
-        for name, figures in by_period(document(data, client, AS_OF), "meetings").items():
+        with contextlib.chdir(root):  # the minutes are read from content/, as in a build
+            doc = document(data, client, AS_OF)
+        for name, figures in by_period(doc, "meetings").items():
             assert figures == expected[name], (client, name)
 
 
@@ -269,21 +272,26 @@ def test_meeting_figures_are_the_meetings_counted_one_by_one(
     ],
 )
 def test_a_minutes_page_with_bad_front_matter_stops_the_build_naming_it(
-    portfolio: Path, text: str, message: str
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
 ) -> None:
-    page = write(portfolio.parent / "content/clients/harbour-tower/minutes-2026-10-08.md", text)
+    monkeypatch.chdir(portfolio.parent)
+    page = Path("content/clients/harbour-tower/minutes-2026-10-08.md")
+    write(page, text)
     with pytest.raises(InputError) as raised:
         read_inputs(portfolio)
     assert str(page) + ("" if message.startswith(":") else ":") in str(raised.value)
     assert message in str(raised.value)
-    result = svcsite("check", "--data", str(portfolio))
+    result = svcsite("check", "--data", str(portfolio), cwd=portfolio.parent)
     assert result.returncode == 1
     assert str(page) in result.stderr and message in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_two_minutes_pages_of_one_date_are_an_error(portfolio: Path) -> None:
-    folder = portfolio.parent / "content/clients/harbour-tower"
+def test_two_minutes_pages_of_one_date_are_an_error(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(portfolio.parent)
+    folder = Path("content/clients/harbour-tower")
     write(folder / "minutes-a.md", minutes_page(date(2026, 10, 8), "working", "regular"))
     write(folder / "minutes-b.md", minutes_page(date(2026, 10, 8), "senior", "ad_hoc"))
     with pytest.raises(InputError) as raised:
@@ -297,8 +305,11 @@ def test_two_minutes_pages_of_one_date_are_an_error(portfolio: Path) -> None:
 # ---- the register, feedback and training on the pages ------------------------------------
 
 
-def test_the_register_lists_every_meeting_with_its_minutes_and_actions(portfolio: Path) -> None:
-    folder = portfolio.parent / "content/clients/harbour-tower"
+def test_the_register_lists_every_meeting_with_its_minutes_and_actions(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(portfolio.parent)
+    folder = Path("content/clients/harbour-tower")
     write(folder / "minutes-2026-10-08.md", minutes_page(date(2026, 10, 8), "working", "regular"))
     write(folder / "minutes-2026-10-20.md", minutes_page(date(2026, 10, 20), "senior", "ad_hoc"))
     action = "ACT-{n},harbour-tower,{day},Review,{level},Do it,Manager,{due},{status},,"
@@ -329,7 +340,10 @@ def test_the_register_lists_every_meeting_with_its_minutes_and_actions(portfolio
     ]
 
 
-def test_pages_say_when_no_feedback_training_or_meetings_were_supplied(portfolio: Path) -> None:
+def test_pages_say_when_no_feedback_training_or_meetings_were_supplied(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(portfolio.parent)  # no content/: no minutes
     pages = pages_for(portfolio, "harbour-tower")
     assert "No feedback records supplied" in pages["complaints.md"]
     assert "No training records supplied" in pages["training.md"]

@@ -445,12 +445,13 @@ def _period_grid(
     """Every client's periods from its first record to as_of. The period as_of falls in is
     reported once it has begun: as_of at midnight on the 1st closes the month before."""
     begun = period_of(as_of - pd.Timedelta(1, "ns"), granularity)
-    # Training is the team's, not a service record: it does not start the client's periods
-    # (a shared team's courses from before a client's first record are not its own).
+    # Service records start the client's periods. Training (a shared team's courses from
+    # before a client's first record are not its own) and meetings (their minutes are
+    # hand-written pages) count only within them.
     spans = [
         frame.groupby("client_id", observed=True)["period"].agg(["min", "max"])
         for name, frame in keyed.items()
-        if name != "training"
+        if name not in ("training", "meetings")
     ]
     span = pd.concat(spans).groupby(level=0).agg({"min": "min", "max": "max"}) if spans else None
     pairs = []

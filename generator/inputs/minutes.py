@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from generator.errors import InputError, Problem
 from generator.inputs.config import Config
 
+CONTENT_DIR = Path("content")  # hand-written pages, as the sites are built from them
 MINUTES_GLOB = "minutes*.md"
 COLUMNS = ["client_id", "date", "level", "kind", "title", "attendees", "path", "file"]
 

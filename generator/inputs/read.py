@@ -11,12 +11,11 @@ import pandas as pd
 from generator.errors import InputError
 from generator.inputs.config import Config, load_config
 from generator.inputs.load import load_tables
-from generator.inputs.minutes import read_minutes
+from generator.inputs.minutes import CONTENT_DIR, read_minutes
 from generator.inputs.quality import DataQuality, data_quality
 from generator.inputs.validate import validate_table
 
 CONFIG_FILE = "clients.yml"
-CONTENT_FOLDER = "content"
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,11 @@ class Inputs:
     quality: DataQuality
 
 
-def read_inputs(data_dir: Path, content_dir: Path | None = None) -> Inputs:
-    """Read and check everything in `data_dir` and the minutes in `content_dir` (default:
-    the `content/` folder beside `data_dir`, as in the repository); raise InputError on a
-    structural problem."""
+def read_inputs(data_dir: Path, content_dir: Path = CONTENT_DIR) -> Inputs:
+    """Read and check everything in `data_dir` and the minutes in `content_dir` (the
+    hand-written pages the sites are built with); raise InputError on a structural problem."""
     config = load_config(data_dir / CONFIG_FILE)
-    minutes = read_minutes(config, content_dir or data_dir.parent / CONTENT_FOLDER)
+    minutes = read_minutes(config, content_dir)
     raw = load_tables(data_dir, config)
     checked = {name: validate_table(table, config) for name, table in raw.items()}
     # A column that mostly could not be read would be published as zeros: stop instead.
