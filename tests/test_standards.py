@@ -443,3 +443,30 @@ def test_without_licence_details_the_page_says_so(portfolio: Path) -> None:
     assert "No licence details supplied" in page
     assert "Personal Data (Privacy) Ordinance (Cap 486)" in page
     assert "Occupational Safety and Health Ordinance (Cap 509)" in page
+
+
+def test_a_shared_training_record_is_every_clients_and_audited_on_every_site(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """A training row with no client is the team serving every client: on every site by
+    design, and so searched by the audit on every site like any record. Here its course
+    names one client's site, which the other client's site must not show."""
+    write(
+        portfolio / "training.csv",
+        _csv(
+            TRAINING_HEADER,
+            [
+                "TRN-1,,STF-0001,Technician,Working at height,safety,2026-10-05,7,passed,",
+                "TRN-2,,STF-0002,Technician,Induction at Main Campus,safety,2026-10-06,2,passed,",
+            ],
+        ),
+    )
+    out = tmp_path / "site"
+    result = svcsite(
+        "build", "--data", str(portfolio), "--out", str(out), "--as-of", "2026-10-31T23:59"
+    )
+    assert result.returncode == 1
+    assert "build failed for 1 client(s): harbour-tower" in result.stderr
+    school = (out / "kowloon-school/training/index.html").read_text(encoding="utf-8")
+    assert "Working at height" in school and "Induction at Main Campus" in school
+    assert not (out / "harbour-tower").exists()  # not published with another client's site
