@@ -2237,40 +2237,38 @@ def _feedback(ctx: _Context) -> tuple[_Table, dict]:
 
 
 def _answer_feedback(ctx: _Context, actions: _Table, feedback: _Table, raw: dict) -> _Table:
-    """About half the suggestions are taken up at the client's next meeting: one of that
-    meeting's actions becomes the suggestion's decision, with its feedback_id."""
+    """About half the suggestions are taken up at the client's next meeting: its first action
+    becomes the suggestion's decision, with its feedback_id (one suggestion an action)."""
     rng = ctx.rng(7)
     a_client = pc.index_in(actions["client_id"], value_set=pa.array(ctx.client_id.tolist(), _L))
-    a_client = a_client.to_numpy(zero_copy_only=False)
-    a_day = np.array(
-        [_day(date.fromisoformat(d)) for d in actions["meeting_date"].to_pylist()], dtype=np.int64
-    )
+    a_client = a_client.to_numpy(zero_copy_only=False).astype(np.int64)
+    a_day = np.array(actions["meeting_date"].to_numpy(zero_copy_only=False), "datetime64[D]")
+    # Actions in order of (client, meeting day): the first one after a day is a search away.
+    key = a_client * 1_000_000 + a_day.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    taken = np.flatnonzero((raw["suggestion"] >= 0) & (rng.random(len(raw["client"])) < 0.5))
+    client = raw["client"][taken]
+    wanted = client * 1_000_000 + raw["received"][taken] // 1440
+    position = np.searchsorted(key[order], wanted, side="right")
+    found = position < len(order)
+    action = order[np.minimum(position, len(order) - 1)]
+    found &= a_client[action] == client
+    taken, action = taken[found], action[found]
+    _, first = np.unique(action, return_index=True)
+    taken, action = taken[first], action[first]
+    fields = {name: values[taken] for name, values in raw["fields"].items()}
     decision = np.array(actions["decision"].to_pylist(), dtype=object)
+    decision[action] = _fill([d for _, d in _SUGGESTIONS], raw["suggestion"][taken], fields)
+    feedback_id = np.full(len(decision), None, dtype=object)
+    feedback_id[action] = np.array(feedback["feedback_id"].to_pylist(), dtype=object)[taken]
     outcome = np.array(actions["outcome"].to_pylist(), dtype=object)
-    status = actions["status"].to_pylist()
-    feedback_id = np.array(actions["feedback_id"].to_pylist(), dtype=object)
-    ids = feedback["feedback_id"].to_pylist()
-    taken = np.flatnonzero((raw["suggestion"] >= 0) & (rng.random(len(ids)) < 0.5))
-    for row in taken:  # a few dozen suggestions
-        client, day = raw["client"][row], raw["received"][row] // 1440
-        later = np.flatnonzero((a_client == client) & (a_day > day) & _unset(feedback_id))
-        if later.size == 0:
-            continue
-        action = later[np.argmin(a_day[later])]
-        template = _SUGGESTIONS[raw["suggestion"][row]][1]
-        decision[action] = template.format(**{k: v[row] for k, v in raw["fields"].items()})
-        feedback_id[action] = ids[row]
-        if status[action] == "done":
-            outcome[action] = "Done as suggested; the client confirmed the change"
+    done = action[np.array(actions["status"].to_pylist(), dtype=object)[action] == "done"]
+    outcome[done] = "Done as suggested; the client confirmed the change"
     return actions | {
         "decision": _text(decision),
         "outcome": _text(outcome),
         "feedback_id": _text(feedback_id),
     }
-
-
-def _unset(values: np.ndarray) -> np.ndarray:
-    return np.array([value is None for value in values], dtype=bool)
 
 
 # (course, kind, hours, months a certificate is valid or 0)
