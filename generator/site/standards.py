@@ -89,7 +89,7 @@ class StandardsView:
         linked = actions[actions["feedback_id"].notna()]
         feedback = self.view.published["feedback"]
         if feedback is not None and len(feedback):
-            about = feedback[["feedback_id", "kind", "text"]].astype({"kind": object})
+            about = feedback[["feedback_id", "kind"]].astype({"kind": object})
             linked = linked.merge(about, on="feedback_id", how="left")
         linked = linked.sort_values(["meeting_date", "action_id"], ascending=[False, True])
         return linked.to_dict("records")
