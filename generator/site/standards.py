@@ -170,6 +170,10 @@ class StandardsView:
     # ---- licence -------------------------------------------------------------------------
 
     @property
+    def licence_days(self) -> int:
+        return LICENCE_WARNING_DAYS
+
+    @property
     def licence_expiring(self) -> bool:
         return licence_warning(self.view.config, self.view.figures.as_of) is not None
 
