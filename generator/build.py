@@ -40,6 +40,7 @@ from generator.site.client_site import (
     write_root,
 )
 from generator.site.pages import split_by_client
+from generator.site.standards import licence_warning
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +67,8 @@ def build(
         index, count = shard
         selected = selected[index - 1 :: count]
     report_as_of = as_of_instant(inputs, as_of)
+    if (warning := licence_warning(inputs.config, report_as_of)) is not None:
+        print(f"warning: {warning}", file=sys.stderr)
 
     # Every figure, for the whole portfolio at once.
     figures = compute_figures(inputs.config, inputs.tables, report_as_of)

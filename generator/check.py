@@ -17,7 +17,7 @@ EXIT_OK, EXIT_INVALID = 0, 1
 
 def check(data_dir: Path, strict: bool = False) -> int:
     """Validate the inputs only and print the data-quality report."""
-    _, _, quality = check_inputs(data_dir)
+    _, _, quality, _ = check_inputs(data_dir)
     print_quality(quality)
     return strict_failure(quality) if strict else EXIT_OK
 

@@ -656,7 +656,11 @@ EMPTY_PAGES = {
     "availability/": rf"no (outages?|incidents|records)|100\.00%|{DASH}",
     "actions/": r"\bno\b[^.]{0,60}\bactions?\b|no records",
     "reports/": DASH,
+    # The team serving every client trains for this client too: its courses, or none.
+    "training/": r"courses|no training",
+    "compliance/": r"licence",
 }
+CHARTLESS = ("", "reports/", "compliance/")  # pages with no chart of their own
 BROKEN_WORDS = re.compile(r"\b(nan|NaN|NaT|None|null|undefined|Traceback)\b|\{\{|\{%")
 
 BLANK_ROWS = """() => Array.from(document.querySelectorAll('article.md-content__inner table tr'))
@@ -677,7 +681,7 @@ def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, 
     canvases = page.locator("figure.svc-chart .svc-chart__canvas").count()
     assert frames == canvases, f"{url}: a chart frame without a canvas"
     text = article_text(page)
-    assert frames or "no records to chart" in text.lower() or path in ("", "reports/"), (
+    assert frames or "no records to chart" in text.lower() or path in CHARTLESS, (
         f"{url}: neither a chart nor a note that there is nothing to chart"
     )
     blank = page.evaluate(BLANK_ROWS)
@@ -687,6 +691,23 @@ def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, 
     assert re.search(EMPTY_PAGES[path], text, re.I), (
         f"{url}: does not say there is nothing to show ({EMPTY_PAGES[path]!r}):\n{text[:1500]}"
     )
+    tab.assert_clean(empty_url)
+
+
+def test_a_client_without_records_has_no_feedback_meetings_or_own_training(
+    empty_url: str, tab: Tab
+) -> None:
+    base = f"{empty_url}/{EMPTY_CLIENT['id']}/"
+    open_page(tab, f"{base}complaints/")
+    text = article_text(tab.page)
+    assert "No feedback was received in these periods." in text
+    assert "No improvements have been recorded from complaints or feedback yet." in text
+    open_page(tab, f"{base}actions/")
+    assert "No review meetings have been recorded yet." in article_text(tab.page)
+    metrics = tab.page.evaluate("() => fetch('../downloads/metrics.json').then(r => r.json())")
+    latest = metrics["periods"][-1]
+    assert latest["feedback"]["received"] == 0
+    assert latest["meetings"] == {"working": 0, "senior": 0, "ad_hoc": 0}
     tab.assert_clean(empty_url)
 
 
@@ -854,3 +875,58 @@ def test_nothing_about_versions_weather_or_credits_without_them(
     open_page(tab, f"{demo_url}/bauhinia-secondary-school/{path}")
     text = article_text(tab.page).lower()
     assert [word for word in AGREEMENT_WORDS if word in text] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. Feedback, meetings, training and compliance on a client with the records
+# ---------------------------------------------------------------------------------------------
+
+
+def test_feedback_meetings_training_and_licence_pages_of_a_client_with_records(
+    demo_url: str, tab: Tab
+) -> None:
+    page = tab.page
+    base = f"{demo_url}/{DEMO_CLIENT}/"
+    metrics = json.loads(http_get(f"{base}downloads/metrics.json")[1])
+    latest = metrics["periods"][-1]
+
+    # Complaints and feedback: both side by side, the survey chart, what was changed.
+    open_page(tab, f"{base}complaints/")
+    charts = assert_charts_drawn(page)
+    assert any("survey-scores" in chart["id"] for chart in charts), charts
+    text = article_text(page)
+    row = page.locator(f"{ARTICLE} table", has_text="Survey score").locator("tbody tr").first
+    cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+    assert cells[1:4] == [
+        str(latest["complaints"]["received"]),
+        str(latest["feedback"]["received"]),
+        str(latest["feedback"]["compliment"]),
+    ], cells
+    assert "What was changed because of them" in text
+    assert re.search(r"FBK\d+ \(suggestion\)", text), "no action answers a suggestion"
+    assert "[phone removed]" in text  # an enquiry's phone number, redacted
+
+    # The meeting register: regular and ad hoc meetings, each linked to its minutes.
+    open_page(tab, f"{base}actions/")
+    register = page.locator(f"{ARTICLE} table", has_text="Period reviewed").first
+    assert "ad hoc" in register.inner_text() and "regular" in register.inner_text()
+    link = register.locator("a[href*='minutes-']").first
+    title = link.inner_text()
+    link.click()
+    page.locator(f"{ARTICLE} h1", has_text=title).first.wait_for()
+
+    # Training: the chart, certificates about to expire, no staff reference anywhere.
+    open_page(tab, f"{base}training/")
+    assert any("chart-training" in chart["id"] for chart in assert_charts_drawn(page))
+    expiring = page.locator(f"{ARTICLE} table", has_text="Expires").first
+    assert expiring.locator("tbody tr").count() > 0
+    assert "STF-" not in page.content()
+
+    # Licence and compliance: the licence, its renewal warning, the two statements.
+    open_page(tab, f"{base}compliance/")
+    text = article_text(page)
+    licence = PORTFOLIO["provider"]["licence"]
+    assert licence["number"] in text
+    assert "Licence renewal due" in text
+    assert "Cap 486" in text and "Cap 509" in text
+    tab.assert_clean(demo_url)

@@ -23,25 +23,34 @@ HEADERS = {
     "acknowledged_at,resolved_at,status,escalated,root_cause,corrective_action,satisfaction,"
     "description,complainant_name,complainant_phone,complainant_email",
     "actions.csv": "action_id,client_id,meeting_date,meeting,level,decision,owner,due_date,"
-    "status,closed_on,outcome",
+    "status,closed_on,outcome,feedback_id",
+    "feedback.csv": "feedback_id,client_id,site_id,received_at,kind,score,channel,text,given_by",
+    "training.csv": "training_id,client_id,staff_ref,role,course,kind,completed_on,hours,result,"
+    "expires_on",
 }
 ID_COLUMN = {
     "incidents.csv": "incident_id",
     "maintenance.csv": "job_id",
     "complaints.csv": "complaint_id",
     "actions.csv": "action_id",
+    "feedback.csv": "feedback_id",
+    "training.csv": "training_id",
 }
 TIMESTAMPS = {
     "incidents.csv": ("reported_at", "attended_at", "resolved_at"),
     "maintenance.csv": ("completed_at",),
     "complaints.csv": ("received_at", "acknowledged_at", "resolved_at"),
     "actions.csv": (),
+    "feedback.csv": ("received_at",),
+    "training.csv": (),
 }
 DATES = {
     "incidents.csv": (),
     "maintenance.csv": ("due_date",),
     "complaints.csv": (),
     "actions.csv": ("meeting_date", "due_date", "closed_on"),
+    "feedback.csv": (),
+    "training.csv": ("completed_on", "expires_on"),
 }
 DURATION = re.compile(r"^\d+(m|h)$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -102,7 +111,7 @@ def test_clients_yml_follows_the_contract(clean) -> None:
     data, summary = clean
     doc = yaml.safe_load((data / "clients.yml").read_text(encoding="utf-8"))
     assert list(doc) == ["provider", "timezone", "as_of", "calendars", "clients"]
-    assert set(doc["provider"]) == {"name", "email", "phone"}
+    assert set(doc["provider"]) == {"name", "email", "phone", "licence", "personal_data", "safety"}
     assert doc["timezone"] == "Asia/Hong_Kong"
     assert doc["as_of"] == datetime(2026, 11, 1, 0, 0)  # the end of the data window
     business = doc["calendars"]["business"]

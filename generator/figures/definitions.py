@@ -16,7 +16,7 @@ class Metric:
     id: str
     title: str
     path: str  # dotted path within a period of metrics.json
-    unit: Literal["%", "count", "minutes", "score"]
+    unit: Literal["%", "count", "minutes", "score", "hours"]
     methodology: str
     direction: Literal["higher", "lower", "none"] = "none"
     target: str | None = None  # a key of TARGETS
@@ -254,6 +254,70 @@ METRICS: tuple[Metric, ...] = (
         "count",
         "Open actions of the period whose due date is before the as-of date.",
         direction="lower",
+    ),
+    Metric(
+        "feedback_received",
+        "Feedback received",
+        "feedback.received",
+        "count",
+        "Every compliment, suggestion, enquiry and survey answer received in the period (by the "
+        "time it was received), with how many of each kind.",
+    ),
+    Metric(
+        "survey_mean",
+        "Survey score",
+        "feedback.survey_mean",
+        "score",
+        "The mean of the scores (1 to 5) of the period's survey answers that give one; with none, "
+        "there is no figure.",
+        direction="higher",
+    ),
+    Metric(
+        "meetings_working",
+        "Working-level meetings",
+        "meetings.working",
+        "count",
+        "Review meetings held in the period at working level: one a date, from the minutes' front "
+        "matter, or from the actions recorded at a meeting without minutes.",
+    ),
+    Metric(
+        "meetings_senior",
+        "Senior meetings",
+        "meetings.senior",
+        "count",
+        "Review meetings held in the period at senior level, counted as working-level ones are.",
+    ),
+    Metric(
+        "meetings_ad_hoc",
+        "Ad hoc meetings",
+        "meetings.ad_hoc",
+        "count",
+        "Of the period's meetings, those whose minutes call them ad hoc (not on the agreed "
+        "schedule); a meeting known only from its actions is not counted as ad hoc.",
+    ),
+    Metric(
+        "training_courses",
+        "Courses completed",
+        "training.courses",
+        "count",
+        "Training courses completed in the period (by their completion date) by the staff "
+        "serving the client, its shared team included, with any result but failed; by kind, a "
+        "course of no kind counting as other.",
+    ),
+    Metric(
+        "training_staff",
+        "Staff trained",
+        "training.staff",
+        "count",
+        "The number of different staff who completed a course in the period (counted by their "
+        "internal reference, which is never published).",
+    ),
+    Metric(
+        "training_hours",
+        "Training hours",
+        "training.hours",
+        "hours",
+        "The hours of the period's completed courses, added up (a course without hours adds none).",
     ),
 )
 

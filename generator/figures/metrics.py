@@ -24,6 +24,13 @@ from generator.figures.clock import (
     twenty_four_seven,
 )
 from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID, TARGETS
+from generator.figures.engagement import (
+    feedback_figures,
+    judge_training,
+    meeting_figures,
+    meeting_register,
+    training_figures,
+)
 from generator.figures.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
 from generator.inputs.config import ALWAYS_OPEN, Config, SlaTerms, SlaVersion
 
@@ -67,6 +74,10 @@ START_COLUMN = {
     "maintenance": "due_date",
     "complaints": "received_at",
     "actions": "meeting_date",
+    "feedback": "received_at",
+    "training": "completed_on",
+    "minutes": "date",
+    "meetings": "date",
 }
 
 
@@ -101,6 +112,12 @@ def compute_figures(
         judged["complaints"] = judge_complaints(records["complaints"], config, calendars, as_of)
     if "actions" in records:
         judged["actions"] = judge_actions(records["actions"], as_of)
+    if "feedback" in records:
+        judged["feedback"] = records["feedback"]
+    if "training" in records:
+        judged["training"] = judge_training(records["training"], config, as_of)
+    if "actions" in records or "minutes" in records:
+        judged["meetings"] = meeting_register(records.get("minutes"), judged.get("actions"))
     periods = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
     benchmarks = {g: benchmark(periods[g]) for g in GRANULARITIES}
     return Figures(as_of, judged, periods, benchmarks, warnings)
@@ -491,9 +508,17 @@ def per_period(
         parts.append(_complaint_figures(keyed["complaints"]))
     if "actions" in keyed:
         parts.append(_action_figures(keyed["actions"]))
+    if "feedback" in keyed:
+        parts.append(feedback_figures(keyed["feedback"]))
+    if "meetings" in keyed:
+        parts.append(meeting_figures(keyed["meetings"]))
+    if "training" in keyed:
+        parts.append(training_figures(keyed["training"]))
     figures = grid.join(parts[1:], how="left") if len(parts) > 1 else grid
     counts = [c for c in figures.columns if _is_count(c)]
     figures[counts] = figures[counts].fillna(0).astype("int64")
+    if "training" in keyed:  # hours: a sum, 0 in a period without training
+        figures["training.hours"] = figures["training.hours"].fillna(0.0)
     availability = availability_figures(
         judged.get("incidents"), config, as_of, granularity, grid.index
     )
@@ -506,8 +531,8 @@ def per_period(
 def _is_count(column: str) -> bool:
     leaf = column.rsplit(".", 1)[-1]
     return (
-        not leaf.endswith(("_pct", "_minutes"))
-        and leaf not in ("mean",)
+        not leaf.endswith(("_pct", "_minutes", "mean"))
+        and leaf != "hours"
         and not column.startswith("availability.")
     )
 
@@ -524,9 +549,13 @@ def _period_grid(
     """Every client's periods from its first record to as_of. The period as_of falls in is
     reported once it has begun: as_of at midnight on the 1st closes the month before."""
     begun = period_of(as_of - pd.Timedelta(1, "ns"), granularity)
+    # Service records start the client's periods. Training (a shared team's courses from
+    # before a client's first record are not its own) and meetings (their minutes are
+    # hand-written pages) count only within them.
     spans = [
         frame.groupby("client_id", observed=True)["period"].agg(["min", "max"])
-        for frame in keyed.values()
+        for name, frame in keyed.items()
+        if name not in ("training", "meetings")
     ]
     span = pd.concat(spans).groupby(level=0).agg({"min": "min", "max": "max"}) if spans else None
     pairs = []

@@ -15,6 +15,7 @@ from generator.figures.metrics import BREACHED, START_COLUMN, Figures
 from generator.figures.periods import REPORTING, Granularity, label, period_codes
 from generator.inputs.config import Client
 from generator.inputs.quality import DataQuality, RowCounts
+from generator.inputs.tables import FEEDBACK_KINDS, TRAINING_KINDS
 
 _JUDGED = ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
 # The shape of one period in metrics.json; "*" stands for the client's own priorities or systems.
@@ -39,6 +40,9 @@ SHAPE: dict[str, Any] = {
     },
     "availability": {"overall_pct": None, "by_system": "*systems"},
     "actions": ("raised", "open", "overdue", "done", "dropped"),
+    "feedback": ("received", *FEEDBACK_KINDS, "survey_mean"),
+    "meetings": ("working", "senior", "ad_hoc"),
+    "training": {"courses": None, "staff": None, "hours": None, "by_kind": TRAINING_KINDS},
 }
 
 
@@ -79,7 +83,7 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
     }
 
 
-SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions")
+SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions", "feedback", "training")
 
 
 def _nest(path: str, shape: Any, values: dict[str, Any], keys: dict[str, list[str]]) -> Any:

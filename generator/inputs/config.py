@@ -104,10 +104,37 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Licence(Strict):
+    """The provider's security company licence (Security and Guarding Services Ordinance,
+    Cap 460), shown on every client's Licence and compliance page."""
+
+    type: str = Field(min_length=1)  # e.g. "Type III (installation and maintenance)"
+    number: str = Field(min_length=1)
+    expiry: date
+
+
+class PersonalData(Strict):
+    """What the personal data collection statement (Cap 486) needs beyond its prose: how long
+    complainants' personal data is kept, and who answers requests for access or correction
+    (a role; the provider's own e-mail address and phone number are given with it)."""
+
+    retention_months: int = Field(ge=1)
+    officer: str = Field(default="Data Protection Officer", min_length=1)
+
+
+class Safety(Strict):
+    """Who answers for safety at work on the clients' sites (Cap 509), a role."""
+
+    officer: str = Field(default="Safety Officer", min_length=1)
+
+
 class Provider(Strict):
     name: str
     email: str | None = None
     phone: str | None = None
+    licence: Licence | None = None
+    personal_data: PersonalData | None = None
+    safety: Safety | None = None
 
 
 class CalendarConfig(Strict):

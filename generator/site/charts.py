@@ -379,6 +379,58 @@ def action_status(
     return _styled(chart, title)
 
 
+def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") -> alt.Chart:
+    """The mean survey score (1 to 5) of each period, with how many answers gave one; a
+    period without a score is a gap in the line.
+
+    Columns: period, score (mean, may be missing), surveys (count).
+    """
+    data = frame[["period", "score", "surveys"]]
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=alt.Y("score:Q", title="Mean score (1 to 5)", scale=alt.Scale(domain=[1, 5])),
+        tooltip=[
+            alt.Tooltip("period:O", title="Period"),
+            alt.Tooltip("score:Q", title="Mean score", format=".1f"),
+            alt.Tooltip("surveys:Q", title="Survey answers", format=",d"),
+        ],
+    )
+    line = base.mark_line(color=PALETTE[0]).properties(name="score")
+    points = base.mark_point(color=PALETTE[0], filled=True, size=50)
+    return _styled(alt.layer(line, points), title, decimals={"score": 1})
+
+
+def training_by_kind(frame: pd.DataFrame, title: str = "Courses completed by kind") -> alt.Chart:
+    """Courses completed in each period, stacked by kind of course.
+
+    Columns: period, kind (its display name), courses (count).
+    """
+    data = frame[["period", "kind", "courses"]]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
+            ),
+            y=alt.Y("sum(courses):Q", title="Courses", stack="zero"),
+            color=alt.Color(
+                "kind:N",
+                title="Kind",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("period:O", title="Period"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("sum(courses):Q", title="Courses", format=",d"),
+            ],
+        )
+        .properties(name="courses")
+    )
+    return _styled(chart, title)
+
+
 def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart_id: str) -> str:
     """The chart as an HTML block for a Markdown page: the spec as data, the description as
     its caption and accessible name, and its data as a table the reader can open.

@@ -22,6 +22,7 @@ from generator import __version__
 from generator.figures.metrics import Figures
 from generator.figures.report import client_metrics, metrics_json
 from generator.inputs.config import Client
+from generator.inputs.minutes import CONTENT_DIR
 from generator.inputs.read import Inputs
 from generator.site import charts
 from generator.site import hook as site_hook
@@ -30,7 +31,6 @@ from generator.site.render import render
 
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
-CONTENT_DIR = Path("content")
 SITE_HOOK = Path(site_hook.__file__)
 DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
@@ -44,6 +44,8 @@ NAV = [
     {"System availability": "availability.md"},
     {"Improvement actions and meetings": "actions.md"},
     {"Service agreement and methodology": "agreement.md"},
+    {"Training": "training.md"},
+    {"Licence and compliance": "compliance.md"},
     {"Downloads": "downloads.md"},
 ]
 

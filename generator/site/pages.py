@@ -38,6 +38,7 @@ from generator.site import charts
 from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
+from generator.site.standards import StandardsView
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -497,6 +498,7 @@ def client_pages(
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
     context = {
         "view": view,
+        "standards": StandardsView(view),
         "client": client,
         "provider": inputs.config.provider,
         "metrics": METRICS,
@@ -509,6 +511,8 @@ def client_pages(
         | render_page("complaints.md", "pages/complaints.md.j2", **context)
         | render_page("availability.md", "pages/availability.md.j2", **context)
         | render_page("actions.md", "pages/actions.md.j2", **context)
+        | render_page("training.md", "pages/training.md.j2", **context)
+        | render_page("compliance.md", "pages/compliance.md.j2", **context)
         | render_page(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
