@@ -86,7 +86,7 @@ def compliance_trend(
         decimals=frame["decimals"].fillna(1).astype(int) if "decimals" in frame else 1,
     )[["period", "measure", "pct", "target", "decimals"]]
     focus = alt.selection_point(fields=["measure"], bind="legend", name="focus_measure")
-    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    x = _period_x()
     y = alt.Y(
         "pct:Q",
         title="Percent",
@@ -252,9 +252,7 @@ def preventive_on_time(
         .transform_fold(list(statuses.values()), as_=["status", "count"])
         .mark_bar()
         .encode(
-            x=alt.X(
-                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
-            ),
+            x=_period_x(),
             y=alt.Y("count:Q", title="Jobs due", stack="zero"),
             color=_status_colour("status", list(statuses.values())),
             tooltip=[
@@ -310,7 +308,7 @@ def availability_heatmap(
         ["system", "period", "pct", *(["target"] if "target" in frame else [])]
     ]
     low = _availability_floor(data) if low is None else low
-    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    x = _period_x()
     y = alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=160))
     tooltip = [
         alt.Tooltip("system:N", title="System"),
@@ -359,24 +357,8 @@ def action_status(
         status=lambda f: f["status"].astype(str).str.capitalize()
     )
     statuses = sorted(dict.fromkeys(data["status"].astype(str)), key=_status_rank)
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
-            ),
-            y=alt.Y("sum(count):Q", title="Actions", stack="zero"),
-            color=_status_colour("status", statuses),
-            tooltip=[
-                alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("sum(count):Q", title="Actions", format=",d"),
-            ],
-        )
-        .properties(name="actions")
-    )
-    return _styled(chart, title)
+    colour = _status_colour("status", statuses)
+    return _styled(_stacked_by_period(data, colour, "Status", "count", "Actions"), title)
 
 
 def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") -> alt.Chart:
@@ -387,7 +369,7 @@ def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") ->
     """
     data = frame[["period", "score", "surveys"]]
     base = alt.Chart(data).encode(
-        x=alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        x=_period_x(),
         y=alt.Y("score:Q", title="Mean score (1 to 5)", scale=alt.Scale(domain=[1, 5])),
         tooltip=[
             alt.Tooltip("period:O", title="Period"),
@@ -406,29 +388,37 @@ def training_by_kind(frame: pd.DataFrame, title: str = "Courses completed by kin
     Columns: period, kind (its display name), courses (count).
     """
     data = frame[["period", "kind", "courses"]]
-    chart = (
+    colour = alt.Color(
+        "kind:N", title="Kind", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")
+    )
+    return _styled(_stacked_by_period(data, colour, "Kind", "courses", "Courses"), title)
+
+
+def _period_x() -> alt.X:
+    """The periods along the x axis, in the order given, labels level and never overlapping."""
+    return alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+
+
+def _stacked_by_period(
+    data: pd.DataFrame, colour: alt.Color, series_title: str, count: str, unit: str
+) -> alt.Chart:
+    """A bar per period of the `count` column summed, stacked by the colour's series."""
+    total = f"sum({count}):Q"
+    return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
-            ),
-            y=alt.Y("sum(courses):Q", title="Courses", stack="zero"),
-            color=alt.Color(
-                "kind:N",
-                title="Kind",
-                scale=alt.Scale(range=PALETTE),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            x=_period_x(),
+            y=alt.Y(total, title=unit, stack="zero"),
+            color=colour,
             tooltip=[
                 alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip("kind:N", title="Kind"),
-                alt.Tooltip("sum(courses):Q", title="Courses", format=",d"),
+                alt.Tooltip(colour.shorthand, title=series_title),
+                alt.Tooltip(total, title=unit, format=",d"),
             ],
         )
-        .properties(name="courses")
+        .properties(name=unit.lower())
     )
-    return _styled(chart, title)
 
 
 def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart_id: str) -> str:
