@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ from generator.site.client_site import (
     write_root,
 )
 from generator.site.pages import split_by_client
+from generator.site.standards import licence_warning
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -57,14 +59,16 @@ def build(
     # Load and validate: structural problems raise InputError before anything is written.
     inputs = read_inputs(data_dir)
     laps.lap("load and validate")
-    print_quality(inputs)
-    if strict and strict_failure(inputs):
+    print_quality(inputs.quality)
+    if strict and strict_failure(inputs.quality):
         return EXIT_INVALID
     selected = _select_clients(inputs.config, clients)
     if shard is not None:  # the I-th of N shares, every N-th client in clients.yml order
         index, count = shard
         selected = selected[index - 1 :: count]
     report_as_of = as_of_instant(inputs, as_of)
+    if (warning := licence_warning(inputs.config, report_as_of)) is not None:
+        print(f"warning: {warning}", file=sys.stderr)
 
     # Every figure, for the whole portfolio at once.
     figures = compute_figures(inputs.config, inputs.tables, report_as_of)
@@ -172,6 +176,7 @@ def _build_sites(
             staging=staging,
             wanted=wanted,
             audit=audit,
+            errors=out_dir.parent / "build" / f"{out_dir.name}-errors",
         )
         with Progress(
             *Progress.get_default_columns(), console=Console(stderr=True), transient=True
@@ -234,6 +239,18 @@ def _build_one(client_id: str) -> Outcome:
         laps.lap("mkdocs")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
+    except Exception as error:  # a fault of svcsite's own: this client fails, the others go out
+        report: Path = _SHARED["errors"] / f"{client_id}.txt"  # type: ignore[operator]
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(traceback.format_exc(), encoding="utf-8")
+        return Outcome(
+            client_id,
+            "failed",
+            message=(
+                f"{client_id}: its site could not be built ({type(error).__name__}: {error}); "
+                f"a fault in svcsite itself, please report it with {report}"
+            ),
+        )
     findings = _SHARED["audit"].client(client_id, site_dir)  # type: ignore[attr-defined]
     laps.lap("audit")
     return Outcome(client_id, "built", fingerprint, seconds=laps.seconds, findings=tuple(findings))
@@ -328,12 +345,12 @@ def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
 
 def _select_clients(config: Config, wanted: list[str] | None) -> list[str]:
     known = [client.id for client in config.clients]
-    if not wanted:
-        return known
-    unknown = [client_id for client_id in wanted if client_id not in known]
-    if unknown:
-        raise UsageError(f"--client: unknown client {unknown[0]!r} (known: {', '.join(known)})")
-    return [client_id for client_id in known if client_id in wanted]
+    try:
+        for client_id in wanted or ():
+            config.client(client_id)
+    except UsageError as error:
+        raise UsageError(f"--client: {error}") from None
+    return [client_id for client_id in known if not wanted or client_id in wanted]
 
 
 def as_of_instant(inputs: Inputs, as_of: str | None) -> pd.Timestamp:

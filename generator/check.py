@@ -9,29 +9,30 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.inputs.read import Inputs, read_inputs
+from generator.inputs.quality import DataQuality
+from generator.inputs.read import check_inputs
 
 EXIT_OK, EXIT_INVALID = 0, 1
 
 
 def check(data_dir: Path, strict: bool = False) -> int:
     """Validate the inputs only and print the data-quality report."""
-    inputs = read_inputs(data_dir)
-    print_quality(inputs)
-    return strict_failure(inputs) if strict else EXIT_OK
+    _, _, quality, _ = check_inputs(data_dir)
+    print_quality(quality)
+    return strict_failure(quality) if strict else EXIT_OK
 
 
-def print_quality(inputs: Inputs) -> None:
+def print_quality(quality: DataQuality) -> None:
     """Rows in, used, superseded and quarantined per file; every quarantined row to stderr."""
-    for line in inputs.quality.summary_lines():
+    for line in quality.summary_lines():
         print(line)
-    for problem in inputs.quality.problems:
+    for problem in quality.problems:
         print(f"quarantined: {problem}", file=sys.stderr)
 
 
-def strict_failure(inputs: Inputs) -> int:
+def strict_failure(quality: DataQuality) -> int:
     """--strict: EXIT_INVALID, said, when any row was quarantined."""
-    count = inputs.quality.quarantined
+    count = quality.quarantined
     if count:
         print(f"--strict: {count} row(s) quarantined; see the report above", file=sys.stderr)
         return EXIT_INVALID

@@ -33,8 +33,10 @@ __all__ = [
     "ACTION_COLUMNS",
     "COMPLAINT_COLUMNS",
     "DEMO_END",
+    "FEEDBACK_COLUMNS",
     "INCIDENT_COLUMNS",
     "MAINTENANCE_COLUMNS",
+    "TRAINING_COLUMNS",
     "DemoSummary",
     "PlantedDefect",
     "write_demo",
@@ -103,6 +105,30 @@ ACTION_COLUMNS = (
     "status",
     "closed_on",
     "outcome",
+    "feedback_id",
+)
+FEEDBACK_COLUMNS = (
+    "feedback_id",
+    "client_id",
+    "site_id",
+    "received_at",
+    "kind",
+    "score",
+    "channel",
+    "text",
+    "given_by",
+)
+TRAINING_COLUMNS = (
+    "training_id",
+    "client_id",
+    "staff_ref",
+    "role",
+    "course",
+    "kind",
+    "completed_on",
+    "hours",
+    "result",
+    "expires_on",
 )
 
 
@@ -129,6 +155,8 @@ class DemoSummary:
     actions: int
     minutes: int  # meeting-minutes files written under `content`
     defects: tuple[PlantedDefect, ...] = ()
+    feedback: int = 0
+    training: int = 0
 
     @property
     def rows(self) -> dict[str, int]:
@@ -138,6 +166,8 @@ class DemoSummary:
             "maintenance.csv": self.maintenance,
             "complaints.csv": self.complaints,
             "actions.csv": self.actions,
+            "feedback.csv": self.feedback,
+            "training.csv": self.training,
         }
 
     def __str__(self) -> str:
@@ -1472,6 +1502,20 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
                 "name": "Sentinel Systems Ltd",
                 "email": "service@example.com",
                 "phone": "+852 0000 0000",
+                # Expires within 90 days of the demo's as-of date: the build warns.
+                "licence": _Flow(
+                    {
+                        "type": "Type III (installation and maintenance of security devices)",
+                        "number": "SKL-000123",
+                        "expiry": date(
+                            as_of.year + (as_of.month + 1) // 12, (as_of.month + 1) % 12 + 1, 15
+                        ),
+                    }
+                ),
+                "personal_data": _Flow(
+                    {"retention_months": 24, "officer": "Data Protection Officer"}
+                ),
+                "safety": _Flow({"officer": "Safety Officer"}),
             }
         ),
         "timezone": "Asia/Hong_Kong",
@@ -2121,6 +2165,236 @@ def _complaints(ctx: _Context) -> tuple[_Table, dict]:
     return frame, {"client": client, "received": received}
 
 
+_FEEDBACK_KINDS = ("compliment", "suggestion", "enquiry", "survey")
+_FEEDBACK_KIND_P = (0.3, 0.2, 0.2, 0.3)
+_FEEDBACK_CHANNELS = ("survey form", "email", "portal", "phone", "review meeting")
+_FEEDBACK_TEXT = {
+    "compliment": (
+        "Thank you to the engineer who fixed the {sys} at {site} so quickly.",
+        "The technician at {site} was polite and explained the {sys} fault clearly.",
+        "Preventive maintenance at {site} was done without disturbing our tenants.",
+        "Very good follow-up on last month's {sys} problem.",
+    ),
+    "enquiry": (
+        "When is the next preventive maintenance visit for the {sys} at {site}?",
+        "How long is {sys} footage kept before it is overwritten?",
+        "Can the {sys} at {site} be extended to the new loading bay?",
+        "Please call me back on {phone} about the {sys} quotation.",
+    ),
+    "survey": (
+        "Annual service survey.",
+        "Quarterly satisfaction survey: response times and communication.",
+        "Post-visit survey after the {sys} repair at {site}.",
+    ),
+}
+# (suggestion, the decision a review meeting takes on it)
+_SUGGESTIONS = (
+    (
+        "Could the monthly report show response times per site?",
+        "Add response times per site to the service report",
+    ),
+    (
+        "Please send a text message when an engineer is on the way to {site}.",
+        "Notify the duty officer at {site} by SMS when an engineer is dispatched",
+    ),
+    (
+        "Our night staff would like a refresher on the {sys} panel.",
+        "Run a refresher on the {sys} panel for the client's night staff",
+    ),
+    (
+        "Schedule preventive visits at {site} outside peak hours.",
+        "Move preventive visits at {site} outside peak hours",
+    ),
+    (
+        "Label the {sys} equipment at {site} with its location.",
+        "Label the {sys} equipment at {site} with its location",
+    ),
+)
+_SURVEY_GOOD = (0.02, 0.05, 0.15, 0.43, 0.35)
+
+
+def _feedback(ctx: _Context) -> tuple[_Table, dict]:
+    """Compliments, suggestions, enquiries and survey answers: a few a month per client."""
+    parts: dict[str, list[np.ndarray]] = {"client": [], "day": [], "site": []}
+    for c in ctx.portfolio:
+        rng = np.random.default_rng([ctx.seed, c.index, 6])
+        live = ctx.month_of_day >= c.start_month
+        n = int(rng.poisson(1.2 * np.sqrt(c.weight) * live.sum() / 30.44))
+        sites = np.flatnonzero(ctx.site_client == c.index)
+        parts["client"].append(np.full(n, c.index))
+        parts["day"].append(rng.choice(np.flatnonzero(live), n))
+        parts["site"].append(sites[rng.integers(0, len(sites), n)])
+    client, day, site = (np.concatenate(parts[k]) for k in ("client", "day", "site"))
+    rng = ctx.rng(6)
+    n = len(client)
+    received = ctx.days[day] * 1440 + (540 + rng.random(n) * 540).astype(np.int64)
+    keep = received <= ctx.end_min
+    order = np.lexsort((site[keep], client[keep], received[keep]))
+    client, site, received = (a[keep][order] for a in (client, site, received))
+    n = len(client)
+    kind = rng.choice(len(_FEEDBACK_KINDS), n, p=_FEEDBACK_KIND_P)
+    quality = np.array([c.quality for c in ctx.portfolio])[client]
+    score = 1 + (rng.random(n)[:, None] > np.cumsum(_SURVEY_GOOD)).sum(axis=1)
+    score = np.clip(score - (quality > 1.1) * (rng.random(n) < 0.5), 1, 5)
+    person = _pick(rng, n, ctx.people_off[client], ctx.people_n[client])
+    pf = ctx.person_fields(person)
+    fields = {
+        "site": ctx.site_name[site],
+        "sys": _SYSTEM_TEXT[rng.choice(3, n)],
+        "phone": pf["phone"],
+    }
+    text = np.empty(n, dtype=object)
+    suggestion = rng.integers(0, len(_SUGGESTIONS), n)
+    for k, name in enumerate(_FEEDBACK_KINDS):
+        rows = np.flatnonzero(kind == k)
+        if name == "suggestion":
+            which = suggestion[rows]
+            templates: Sequence[str] = [text for text, _ in _SUGGESTIONS]
+        else:
+            templates = _FEEDBACK_TEXT[name]
+            which = rng.integers(0, len(templates), rows.size)
+        text[rows] = _fill(templates, which, {f: v[rows] for f, v in fields.items()})
+    survey = kind == _FEEDBACK_KINDS.index("survey")
+    channel = np.where(survey, 0, rng.integers(1, len(_FEEDBACK_CHANNELS), n))
+    named = ~survey | (rng.random(n) < 0.3)
+    frame = _table(
+        {
+            "feedback_id": _ids("FBK", n, 6),
+            "client_id": ctx.client_id[client],
+            "site_id": np.where(rng.random(n) < 0.8, ctx.site_id[site], None).astype(object),
+            "received_at": _fmt_ts(received),
+            "kind": _obj(_FEEDBACK_KINDS)[kind],
+            "score": _fmt_int(score, survey & (rng.random(n) < 0.95)),
+            "channel": _obj(_FEEDBACK_CHANNELS)[channel],
+            "text": text,
+            "given_by": np.where(named, pf["person"], None).astype(object),
+        },
+        FEEDBACK_COLUMNS,
+    )
+    raw = {
+        "client": client,
+        "received": received,
+        "suggestion": np.where(kind == _FEEDBACK_KINDS.index("suggestion"), suggestion, -1),
+        "fields": fields,
+    }
+    return frame, raw
+
+
+def _answer_feedback(ctx: _Context, actions: _Table, feedback: _Table, raw: dict) -> _Table:
+    """About half the suggestions are taken up at the client's next meeting: its first action
+    becomes the suggestion's decision, with its feedback_id (one suggestion an action)."""
+    rng = ctx.rng(7)
+    a_client = pc.index_in(actions["client_id"], value_set=pa.array(ctx.client_id.tolist(), _L))
+    a_client = a_client.to_numpy(zero_copy_only=False).astype(np.int64)
+    a_day = np.array(actions["meeting_date"].to_numpy(zero_copy_only=False), "datetime64[D]")
+    # Actions in order of (client, meeting day): the first one after a day is a search away.
+    key = a_client * 1_000_000 + a_day.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    taken = np.flatnonzero((raw["suggestion"] >= 0) & (rng.random(len(raw["client"])) < 0.5))
+    client = raw["client"][taken]
+    wanted = client * 1_000_000 + raw["received"][taken] // 1440
+    position = np.searchsorted(key[order], wanted, side="right")
+    found = position < len(order)
+    action = order[np.minimum(position, len(order) - 1)]
+    found &= a_client[action] == client
+    taken, action = taken[found], action[found]
+    _, first = np.unique(action, return_index=True)
+    taken, action = taken[first], action[first]
+    fields = {name: values[taken] for name, values in raw["fields"].items()}
+    decision = np.array(actions["decision"].to_pylist(), dtype=object)
+    decision[action] = _fill([d for _, d in _SUGGESTIONS], raw["suggestion"][taken], fields)
+    feedback_id = np.full(len(decision), None, dtype=object)
+    feedback_id[action] = np.array(feedback["feedback_id"].to_pylist(), dtype=object)[taken]
+    outcome = np.array(actions["outcome"].to_pylist(), dtype=object)
+    done = action[np.array(actions["status"].to_pylist(), dtype=object)[action] == "done"]
+    outcome[done] = "Done as suggested; the client confirmed the change"
+    return actions | {
+        "decision": _text(decision),
+        "outcome": _text(outcome),
+        "feedback_id": _text(feedback_id),
+    }
+
+
+# (course, kind, hours, months a certificate is valid or 0)
+_COURSES = (
+    ("Customer service and complaint handling", "customer_service", 7, 0),
+    ("Personal data privacy for field staff (Cap 486)", "customer_service", 3, 0),
+    ("IP CCTV configuration and troubleshooting", "technical", 14, 0),
+    ("Access control commissioning", "technical", 14, 0),
+    ("Intruder alarm panel programming", "technical", 7, 0),
+    ("Working at height", "safety", 7, 24),
+    ("Electrical safety for low-voltage work", "safety", 7, 24),
+    ("Construction industry safety training (green card)", "safety", 8, 36),
+    ("First aid certificate", "other", 30, 36),
+)
+_COURSE_AT_HEIGHT = 5
+_TRAINEE_ROLES = (
+    "Service technician",
+    "Senior technician",
+    "Project engineer",
+    "Service coordinator",
+)
+
+
+def _training(ctx: _Context) -> _Table:
+    """The contractor's staff training: a shared team (blank client: it serves every
+    client) and a small team per client, each person a course every few months."""
+    rng = ctx.rng(8)
+    shared = 10
+    team = [shared] + [int(rng.integers(3, 7)) for _ in ctx.portfolio]
+    owner = np.repeat(np.arange(-1, len(ctx.portfolio)), team)  # -1: every client
+    staff = len(owner)
+    role = rng.integers(0, len(_TRAINEE_ROLES), staff)
+    per_person = rng.poisson(len(ctx.month_first) / 5, staff)
+    person = np.repeat(np.arange(staff), per_person)
+    day = ctx.days[rng.integers(0, len(ctx.days), len(person))]
+    course = rng.integers(0, len(_COURSES), len(person))
+    # The shared team's working-at-height refresher in the first quarter: two years on, its
+    # certificates are the ones about to expire.
+    person = np.concatenate([np.arange(shared), person])
+    day = np.concatenate([ctx.days[0] + rng.integers(0, 90, shared), day])
+    course = np.concatenate([np.full(shared, _COURSE_AT_HEIGHT), course])
+    day = ctx.cal.next_workday(day)
+    order = np.lexsort((person, day))
+    order = order[day[order] <= ctx.end_day]
+    person, day, course = person[order], day[order], course[order]
+    n = len(person)
+    kind = _obj([c[1] for c in _COURSES])[course]
+    hours = np.array([c[2] for c in _COURSES])[course]
+    valid_months = np.array([c[3] for c in _COURSES])[course]
+    r = rng.random(n)
+    assessed = kind != "customer_service"
+    result = np.where(assessed, np.where(r < 0.04, "failed", "passed"), "attended").astype(object)
+    expires = day + np.rint(valid_months * 30.44).astype(np.int64)
+    certified = (valid_months > 0) & (result == "passed")
+    client = owner[person]
+    return _table(
+        {
+            "training_id": _ids("TRN", n, 5),
+            "client_id": np.where(client >= 0, ctx.client_id[np.maximum(client, 0)], None).astype(
+                object
+            ),
+            "staff_ref": "STF-" + _PAD4[person + 1],
+            "role": _obj(_TRAINEE_ROLES)[role[person]],
+            "course": _obj([c[0] for c in _COURSES])[course],
+            "kind": kind,
+            "completed_on": _fmt_date(day),
+            "hours": _NUM[hours],
+            "result": result,
+            "expires_on": _fmt_date(expires, certified),
+        },
+        TRAINING_COLUMNS,
+    )
+
+
+_AD_HOC_REASONS = (
+    "repeated CCTV faults",
+    "access card reader failures",
+    "survey feedback on response times",
+    "alarm false activations",
+)
+
+
 @dataclass
 class _Meeting:
     client: int
@@ -2130,6 +2404,7 @@ class _Meeting:
     reviewed: tuple[int, ...]  # indices of the period months reviewed
     period: str  # the reviewed period in words
     actions: list[int]  # row positions in the actions frame
+    kind: str = "regular"  # regular | ad_hoc
 
 
 def _meetings(ctx: _Context) -> list[_Meeting]:
@@ -2164,8 +2439,123 @@ def _meetings(ctx: _Context) -> list[_Meeting]:
                     label, reviewed = f"Half-yearly review {period}", tuple(range(max(0, m - 6), m))
                 if day <= ctx.end_day:
                     out.append(_Meeting(c.index, day, "senior", label, reviewed, period, []))
+            if month in (2, 5, 8, 11) and (m + c.index) % 2 == 0:  # now and then, off-cycle
+                day = int(ctx.cal.next_workday(np.array([ctx.month_first[m] + 23]))[0])
+                py, pm = ctx.month_label[m - 1]
+                reason = _AD_HOC_REASONS[(m + c.index) % len(_AD_HOC_REASONS)]
+                if day <= ctx.end_day:
+                    out.append(
+                        _Meeting(
+                            c.index,
+                            day,
+                            "working",
+                            f"Ad hoc meeting: {reason}",
+                            (m - 1,),
+                            f"{_MONTH_ABBR[pm]} {py}",
+                            [],
+                            kind="ad_hoc",
+                        )
+                    )
     out.sort(key=lambda x: (x.day, x.client, x.level))
     return out
+
+
+# ---- the agreement over time (contract 10) -----------------------------------------------------
+
+# The warnings that stop the clocks where an agreement says so, as the Observatory names them.
+_SEVERE = ("T8", "T9", "T10", "Black rainstorm")
+# Invented warnings of each summer (month, day, hour, minute, hours in force), in the season
+# they come: a typhoon's signals one after another, black rainstorms, a T3 that stops nothing.
+_WARNINGS = (
+    ("T3", (7, 17, 9, 40), 26.0),
+    ("T8", (7, 18, 11, 40), 9.5),
+    ("Black rainstorm", (8, 4, 5, 10), 3.5),
+    ("T8", (9, 1, 14, 20), 11.0),
+    ("T9", (9, 2, 1, 20), 2.5),
+    ("T10", (9, 2, 3, 50), 6.0),
+    ("T8", (9, 2, 9, 50), 5.5),
+    ("Black rainstorm", (9, 8, 0, 5), 4.0),
+)
+
+
+def _weather(ctx: _Context, end: datetime) -> str:
+    """weather.csv: the warnings of every summer of the period (a different week each year)."""
+    first = datetime(*ctx.month_label[0], 1)
+    lines = ["warning,start,end"]
+    for year in range(first.year, end.year + 1):
+        for label, (month, day, hour, minute), hours in _WARNINGS:
+            start = datetime(year, month, day, hour, minute) + timedelta(days=7 * (year % 3))
+            stop = start + timedelta(hours=hours)
+            if first <= start and stop <= end:
+                lines.append(f"{label},{start:%Y-%m-%d %H:%M},{stop:%Y-%m-%d %H:%M}")
+    return "\n".join(lines) + "\n"
+
+
+def _agreement_over_time(ctx: _Context, meetings: list[_Meeting]) -> None:
+    """Changes agreed at senior reviews, service credits and severe-weather terms, by kind of
+    client: residential estates tighten P3 attendance from a month's first day and have
+    credits; banks stop their clocks in severe weather, move grace days and the availability
+    target in the middle of a month, and have credits; hotels stop their clocks; schools,
+    malls and data centres keep their first terms."""
+    months = len(ctx.month_first)
+    for c in ctx.portfolio:
+        senior = [m for m in meetings if m.client == c.index and m.level == "senior"]
+        if c.kind == "residential":
+            c.sla["credits"] = {
+                "monthly_fee": 38000,
+                "rules": [
+                    _Flow({"figure": "attend_pct", "below": 90, "credit_pct": 2}),
+                    _Flow({"figure": "restore_pct", "below": 92, "credit_pct": 3}),
+                    _Flow({"figure": "availability_pct", "below": 99.3, "credit_pct": 5}),
+                ],
+                "cap_pct": 10,
+            }
+            meeting = _meeting_near(senior, ctx.month_first[months // 2])
+            if meeting is not None:
+                effective = _first_of_next_month(meeting.day)
+                c.sla["changes"] = [
+                    _change(
+                        meeting,
+                        effective,
+                        {"incidents": {"P3": _Flow({"attend": "6h"})}, "incident_target_pct": 97},
+                    )
+                ]
+        elif c.kind == "bank":
+            c.sla["suspend_during"] = _FlowList(_SEVERE)
+            c.sla["credits"] = {
+                "monthly_fee": 96000,
+                "rules": [
+                    _Flow({"figure": "availability_pct", "below": 99.75, "credit_pct": 5}),
+                    _Flow({"figure": "preventive_on_time_pct", "below": 93, "credit_pct": 2}),
+                ],
+                "cap_pct": 8,
+            }
+            meeting = _meeting_near(senior, ctx.month_first[months * 2 // 3])
+            if meeting is not None:
+                effective = meeting.day + 14  # the middle of a month
+                changed = {"maintenance": _Flow({"grace_days": 3}), "availability_target_pct": 99.8}
+                c.sla["changes"] = [_change(meeting, effective, changed)]
+        elif c.kind == "hotel":
+            c.sla["suspend_during"] = _FlowList(_SEVERE)
+
+
+def _meeting_near(meetings: list[_Meeting], day: int) -> _Meeting | None:
+    """The last of the meetings held by `day`, if any."""
+    held = [m for m in meetings if m.day <= day]
+    return held[-1] if held else None
+
+
+def _first_of_next_month(day: int) -> int:
+    d = date(1970, 1, 1) + timedelta(days=int(day))
+    return _day(date(d.year + d.month // 12, d.month % 12 + 1, 1))
+
+
+def _change(meeting: _Meeting, effective: int, changed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "effective_from": date(1970, 1, 1) + timedelta(days=int(effective)),
+        "agreed": f"{meeting.label}, {_date_text(meeting.day)}",
+        **changed,
+    }
 
 
 def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[_Table, dict]:
@@ -2236,6 +2626,7 @@ def _actions(ctx: _Context, meetings: list[_Meeting]) -> tuple[_Table, dict]:
             "status": status,
             "closed_on": _fmt_date(closed, done),
             "outcome": outcome,
+            "feedback_id": np.full(n, None, dtype=object),
         },
         ACTION_COLUMNS,
     )
@@ -2275,16 +2666,6 @@ def _write_minutes(
         cmp_month = np.searchsorted(ctx.month_first, cmp_["received"] // 1440, side="right") - 1
         rng = np.random.default_rng([ctx.seed, c.index, 5])
         for i, x in enumerate(mine):
-            lines = [f"# {x.label}: minutes", ""]
-            lines += [
-                f"- **Client:** {c.name}",
-                f"- **Date:** {_date_text(x.day)}",
-                f"- **Level:** {'senior' if x.level == 'senior' else 'working'} level",
-                f"- **Period reviewed:** {x.period}",
-                "",
-                "## Attendees",
-                "",
-            ]
             if x.level == "senior":
                 people = [
                     "Contractor account manager",
@@ -2300,6 +2681,24 @@ def _write_minutes(
                     role,
                     "Client security supervisor",
                 ]
+            front = {
+                "date": date.fromisoformat(_date_text(x.day)),
+                "level": x.level,
+                "kind": x.kind,
+                "title": x.label,
+                "attendees": people,
+            }
+            lines = ["---", yaml.safe_dump(front, sort_keys=False, width=200).strip(), "---", ""]
+            lines += [f"# {x.label}: minutes", ""]
+            lines += [
+                f"- **Client:** {c.name}",
+                f"- **Date:** {_date_text(x.day)}",
+                f"- **Level:** {x.level} level, {x.kind.replace('_', ' ')}",
+                f"- **Period reviewed:** {x.period}",
+                "",
+                "## Attendees",
+                "",
+            ]
             lines += [f"- {p}" for p in people]
             lines += [
                 "",
@@ -2512,6 +2911,12 @@ def _defect_specs(end: datetime) -> Mapping[str, list[tuple[str, str, Any, Any]]
             ("action_id", "duplicate id", _DUPLICATE, None),
             ("status", "unknown status", "pending", None),
         ],
+        "feedback.csv": [
+            ("score", "score outside 1-5", "6", _valid("score")),
+        ],
+        "training.csv": [
+            ("completed_on", "unparseable date", f"{y}-13-01", None),
+        ],
     }
 
 
@@ -2550,6 +2955,8 @@ def write_demo(
     portfolio = _portfolio(clients, months, seed)
     ctx = _context(portfolio, months, seed, end)
     first_year = ctx.month_label[0][0]
+    meetings = _meetings(ctx)
+    _agreement_over_time(ctx, meetings)
     out.mkdir(parents=True, exist_ok=True)
     text = _clients_yaml(
         portfolio, range(first_year, end.year + 1), seed, end + timedelta(minutes=1)
@@ -2559,8 +2966,11 @@ def write_demo(
     incidents, inc_raw = _incidents(ctx)
     maintenance, mnt_raw = _maintenance(ctx, inc_raw)
     complaints, cmp_raw = _complaints(ctx)
-    meetings = _meetings(ctx)
     actions, act_raw = _actions(ctx, meetings)
+    (out / "weather.csv").write_text(_weather(ctx, end), encoding="utf-8", newline="\n")
+    feedback, fb_raw = _feedback(ctx)
+    actions = _answer_feedback(ctx, actions, feedback, fb_raw)
+    training = _training(ctx)
 
     minutes = 0
     if content is not None:
@@ -2574,6 +2984,8 @@ def write_demo(
         "maintenance.csv": (maintenance, ("notes",)),
         "complaints.csv": (complaints, ("description",)),
         "actions.csv": (actions, ()),
+        "feedback.csv": (feedback, ("text",)),
+        "training.csv": (training, ()),
     }
     planted: list[PlantedDefect] = []
     specs = _defect_specs(end)
@@ -2592,4 +3004,6 @@ def write_demo(
         actions=len(frames["actions.csv"][0]["action_id"]),
         minutes=minutes,
         defects=tuple(planted),
+        feedback=len(frames["feedback.csv"][0]["feedback_id"]),
+        training=len(frames["training.csv"][0]["training_id"]),
     )

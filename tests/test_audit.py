@@ -239,6 +239,34 @@ def test_personal_data_in_a_page_is_caught(
     assert findings == [("harbour-tower/reports/2026-10/index.html", reason)]
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<td>Trainee STF-0042X</td>", "personal data (staff_ref) ST*-*****"),
+        ("<td>From Cheung Mei Ling</td>", "personal data (given_by) Ch**** *** ****"),
+    ],
+)
+def test_the_personal_data_of_feedback_and_training_is_caught(
+    portfolio: Path, site: Path, text: str, reason: str
+) -> None:
+    """feedback.csv's given_by and training.csv's staff_ref (a training row of no client:
+    the team of every client) are searched for like every personal-data column."""
+    write(
+        portfolio / "feedback.csv",
+        "feedback_id,client_id,received_at,kind,text,given_by\n"
+        "FB-1,harbour-tower,2026-10-04 11:00,compliment,Thanks,Cheung Mei Ling\n",
+    )
+    write(
+        portfolio / "training.csv",
+        "training_id,client_id,staff_ref,course,completed_on\n"
+        "TRN-1,,STF-0042X,First aid,2026-10-05\n",
+    )
+    inputs = read_inputs(portfolio)
+    plant(site / "harbour-tower/reports/2026-10/index.html", f"<table><tr>{text}</tr></table>")
+    findings = reasons(audit_sites(site, inputs.config, inputs), site)
+    assert findings == [("harbour-tower/reports/2026-10/index.html", reason)]
+
+
 def test_personal_data_is_never_printed_in_full(site: Path, inputs: Inputs) -> None:
     secrets = ["6123 4567", "mary.wong@example.net", "Mary Wong Siu Ling", "A123456(7)"]
     plant(site / "harbour-tower/index.html", "<p>" + ", ".join(secrets) + "</p>")

@@ -750,7 +750,11 @@ EMPTY_PAGES = {
     "sites/": DASH,
     "sites/location-143/": r"no repeat faults",
     "sites/中環分行/": r"no repeat faults",
+    # The team serving every client trains for this client too: its courses, or none.
+    "training/": r"courses|no training",
+    "compliance/": r"licence",
 }
+CHARTLESS = ("", "reports/", "compliance/")  # pages with no chart of their own
 BROKEN_WORDS = re.compile(r"\b(nan|NaN|NaT|None|null|undefined|Traceback)\b|\{\{|\{%")
 
 BLANK_ROWS = """() => Array.from(document.querySelectorAll('article.md-content__inner table tr'))
@@ -771,7 +775,7 @@ def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, 
     canvases = page.locator("figure.svc-chart .svc-chart__canvas").count()
     assert frames == canvases, f"{url}: a chart frame without a canvas"
     text = article_text(page)
-    charted = frames or "no records to chart" in text.lower() or path in ("", "reports/", "sites/")
+    charted = frames or "no records to chart" in text.lower() or path in (*CHARTLESS, "sites/")
     if path.startswith("sites/") and path != "sites/":  # its chart: the strip of its one system
         charted = page.locator(".svc-strip .svc-d").count() == 90
     assert charted, f"{url}: neither a chart nor a note that there is nothing to chart"
@@ -782,6 +786,23 @@ def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, 
     assert re.search(EMPTY_PAGES[path], text, re.I), (
         f"{url}: does not say there is nothing to show ({EMPTY_PAGES[path]!r}):\n{text[:1500]}"
     )
+    tab.assert_clean(empty_url)
+
+
+def test_a_client_without_records_has_no_feedback_meetings_or_own_training(
+    empty_url: str, tab: Tab
+) -> None:
+    base = f"{empty_url}/{EMPTY_CLIENT['id']}/"
+    open_page(tab, f"{base}complaints/")
+    text = article_text(tab.page)
+    assert "No feedback was received in these periods." in text
+    assert "No improvements have been recorded from complaints or feedback yet." in text
+    open_page(tab, f"{base}actions/")
+    assert "No review meetings have been recorded yet." in article_text(tab.page)
+    metrics = tab.page.evaluate("() => fetch('../downloads/metrics.json').then(r => r.json())")
+    latest = metrics["periods"][-1]
+    assert latest["feedback"]["received"] == 0
+    assert latest["meetings"] == {"working": 0, "senior": 0, "ad_hoc": 0}
     tab.assert_clean(empty_url)
 
 
@@ -906,3 +927,101 @@ def test_the_headline_and_charts_read_whole_on_a_390_px_phone(
     assert layout["legends"] == [], "chart titles or legend labels clipped at 390 px"
     if not path:
         assert layout["statuses"] == 5, "every headline figure shows its status"
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. The agreement over time: versions, severe weather and service credits (contract 10)
+# ---------------------------------------------------------------------------------------------
+
+AGREEMENT_WORDS = ("service credit", "changes to the agreement", "changed during", "weather")
+
+
+def test_the_agreement_history_and_the_credit_owed_show(demo_url: str, tab: Tab) -> None:
+    page = tab.page
+    open_page(tab, f"{demo_url}/{DEMO_CLIENT}/agreement/")
+    history = page.locator("h2", has_text="Changes to the agreement")
+    assert history.count() == 1
+    text = article_text(page)
+    assert "Agreed at: Quarterly review" in text
+    assert "Incidents P3: attend within\t9 h\t6 h" in text
+    assert "Service credits" in text
+    open_page(tab, f"{demo_url}/{DEMO_CLIENT}/")
+    metrics = page.evaluate("() => fetch('downloads/metrics.json').then(r => r.json())")
+    owed = [p for p in metrics["periods"] if p["credits"] and p["credits"]["pct"] > 0]
+    assert owed, "the demo client owes a credit in some period"
+    assert "service credit owed for" in article_text(page).lower()
+    period = owed[-1]
+    open_page(tab, f"{demo_url}/{DEMO_CLIENT}/reports/{period['period']}/")
+    amount = f"HK${period['credits']['amount']:,.2f}"
+    assert (
+        page.locator(".admonition", has_text="Service credit owed").first.inner_text().count(amount)
+    ), f"the report of {period['period']} shows {amount}"
+    open_page(tab, f"{demo_url}/pacific-orient-bank/reports/2025-09/")
+    weather = page.locator("h2", has_text="Severe weather in")
+    assert weather.count() == 1
+    assert "T10" in article_text(page)
+    tab.assert_clean(demo_url)
+
+
+@pytest.mark.parametrize("path", ["", "agreement/", "reports/2026-Q3/"])
+def test_nothing_about_versions_weather_or_credits_without_them(
+    demo_url: str, tab: Tab, path: str
+) -> None:
+    open_page(tab, f"{demo_url}/bauhinia-secondary-school/{path}")
+    text = article_text(tab.page).lower()
+    assert [word for word in AGREEMENT_WORDS if word in text] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. Feedback, meetings, training and compliance on a client with the records
+# ---------------------------------------------------------------------------------------------
+
+
+def test_feedback_meetings_training_and_licence_pages_of_a_client_with_records(
+    demo_url: str, tab: Tab
+) -> None:
+    page = tab.page
+    base = f"{demo_url}/{DEMO_CLIENT}/"
+    metrics = json.loads(http_get(f"{base}downloads/metrics.json")[1])
+    latest = metrics["periods"][-1]
+
+    # Complaints and feedback: both side by side, the survey chart, what was changed.
+    open_page(tab, f"{base}complaints/")
+    charts = assert_charts_drawn(page)
+    assert any("survey-scores" in chart["id"] for chart in charts), charts
+    text = article_text(page)
+    row = page.locator(f"{ARTICLE} table", has_text="Survey score").locator("tbody tr").first
+    cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+    assert cells[1:4] == [
+        str(latest["complaints"]["received"]),
+        str(latest["feedback"]["received"]),
+        str(latest["feedback"]["compliment"]),
+    ], cells
+    assert "What was changed because of them" in text
+    assert re.search(r"FBK\d+ \(suggestion\)", text), "no action answers a suggestion"
+    assert "[phone removed]" in text  # an enquiry's phone number, redacted
+
+    # The meeting register: regular and ad hoc meetings, each linked to its minutes.
+    open_page(tab, f"{base}actions/")
+    register = page.locator(f"{ARTICLE} table", has_text="Period reviewed").first
+    assert "ad hoc" in register.inner_text() and "regular" in register.inner_text()
+    link = register.locator("a[href*='minutes-']").first
+    title = link.inner_text()
+    link.click()
+    page.locator(f"{ARTICLE} h1", has_text=title).first.wait_for()
+
+    # Training: the chart, certificates about to expire, no staff reference anywhere.
+    open_page(tab, f"{base}training/")
+    assert any("chart-training" in chart["id"] for chart in assert_charts_drawn(page))
+    expiring = page.locator(f"{ARTICLE} table", has_text="Expires").first
+    assert expiring.locator("tbody tr").count() > 0
+    assert "STF-" not in page.content()
+
+    # Licence and compliance: the licence, its renewal warning, the two statements.
+    open_page(tab, f"{base}compliance/")
+    text = article_text(page)
+    licence = PORTFOLIO["provider"]["licence"]
+    assert licence["number"] in text
+    assert "Licence renewal due" in text
+    assert "Cap 486" in text and "Cap 509" in text
+    tab.assert_clean(demo_url)

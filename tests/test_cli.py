@@ -384,6 +384,37 @@ def test_a_missing_password_fails_that_client_only(portfolio: Path, tmp_path: Pa
     assert not (out / "harbour-tower").exists()
 
 
+def test_a_fault_in_one_clients_pages_fails_that_client_only(
+    portfolio: Path,
+    tmp_path: Path,
+    in_repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A bug of svcsite's own met on one client's records is that client's failure, named,
+    with its traceback kept for the report: the other clients are still published."""
+    from generator import build as build_module
+
+    prepare = build_module.prepare_client
+
+    def faulty(inputs, figures, client_id, records):  # type: ignore[no-untyped-def]
+        if client_id == "harbour-tower":
+            raise KeyError("site_name")
+        return prepare(inputs, figures, client_id, records)
+
+    monkeypatch.setattr(build_module, "prepare_client", faulty)
+    out = tmp_path / "site"
+    assert build_module.build(portfolio, out, jobs=1) == 1
+    report = tmp_path / "build" / "site-errors" / "harbour-tower.txt"
+    assert (
+        "error: harbour-tower: its site could not be built (KeyError: 'site_name'); a fault in "
+        f"svcsite itself, please report it with {report}"
+    ) in capsys.readouterr().err
+    assert "Traceback" in report.read_text() and "faulty" in report.read_text()
+    assert (out / "kowloon-school" / "index.html").is_file()
+    assert not (out / "harbour-tower").exists()
+
+
 def test_shards_split_the_clients(portfolio: Path, tmp_path: Path) -> None:
     first = svcsite(
         "build", "--data", str(portfolio), "--out", str(tmp_path / "a"), "--shard", "1/2"

@@ -96,6 +96,7 @@ def test_twenty_four_seven_fields() -> None:
         ({"hours": {"monday": "09:00-18:00"}}, "unknown weekday 'monday'"),
         ({"hours": {"tue": "9-6"}}, "tue: expected 'HH:MM-HH:MM', got '9-6'"),
         ({"holidays": "XX"}, "unknown holiday country 'XX'"),
+        ({"holidays": "JAN"}, "unknown holiday country 'JAN'"),  # a name of holidays', not a code
         ({"timezone": "Asia/HongKong"}, "unknown timezone 'Asia/HongKong'"),
     ],
 )

@@ -180,7 +180,7 @@ def test_a_source_adapter_may_only_name_canonical_columns(tmp_path: Path) -> Non
 def test_an_unknown_source_is_named(tmp_path: Path) -> None:
     text = CLIENTS_YML + "sources:\n  invoices:\n    file: x.csv\n"
     assert config_errors(tmp_path, text) == [
-        "sources.invoices: unknown key 'invoices'; expected one of 'incidents', 'maintenance', 'complaints' or 'actions'"
+        "sources.invoices: unknown key 'invoices'; expected one of 'incidents', 'maintenance', 'complaints', 'actions', 'feedback', 'training' or 'weather'"
     ]
 
 

@@ -47,7 +47,7 @@ def test_clean_rows_are_typed_in_the_configured_timezone(portfolio: Path) -> Non
     assert list(incidents["outage"]) == [True, False, False]
     assert pd.isna(incidents.loc[2, "resolved_at"])
     assert list(incidents["_line"]) == [2, 3, 4]
-    assert inputs.quality.absent == ["maintenance", "complaints", "actions"]
+    assert inputs.quality.absent == ["maintenance", "complaints", "actions", "feedback", "training"]
     assert counts(portfolio) == [("incidents.csv", 3, 3, 0, 0)]
 
 
@@ -305,4 +305,4 @@ A-2,harbour-tower,2026-10-15,Monthly review Oct 2026,board,Review budget,Client 
     assert maintenance.loc[0, "status"] == "completed"
     assert maintenance.loc[0, "due_date"] == pd.Timestamp("2026-10-05")
     assert inputs.tables["actions"].loc[0, "due_date"] == pd.Timestamp("2026-11-15")
-    assert inputs.quality.absent == ["complaints"]
+    assert inputs.quality.absent == ["complaints", "feedback", "training"]

@@ -1184,7 +1184,22 @@ PERIOD_KEYS = {
         "by_system": {"access_control": None, "cctv": None},
     },
     "actions": {k: None for k in ("raised", "open", "overdue", "done", "dropped")},
+    "feedback": {
+        k: None
+        for k in ("received", "compliment", "suggestion", "enquiry", "survey", "survey_mean")
+    },
+    "meetings": {"working": None, "senior": None, "ad_hoc": None},
+    "training": {
+        "courses": None,
+        "staff": None,
+        "hours": None,
+        "by_kind": {k: None for k in ("customer_service", "technical", "safety", "other")},
+    },
+    "targets": {
+        k: None for k in ("incident_pct", "preventive_pct", "complaint_pct", "availability_pct")
+    },
     "benchmark": {},
+    "credits": None,
     "by_site": {site: SITE_KEYS for site in ("A1", "A2")},
 }
 COUNT_KEYS = {k: None for k in ("received", "used", "superseded", "quarantined")}
@@ -1227,6 +1242,8 @@ def test_document_has_exactly_the_contract_keys(tmp_path: Path) -> None:
             "maintenance": COUNT_KEYS,
             "complaints": COUNT_KEYS,
             "actions": COUNT_KEYS,
+            "feedback": None,
+            "training": None,
         },
     }
     assert names(doc) == ["2026-09", "2026-10"]
@@ -1279,7 +1296,7 @@ def test_absent_source_is_null_and_data_counts(tmp_path: Path) -> None:
         ),
     )
     inputs = read_inputs(data)
-    assert inputs.quality.absent == ["complaints", "actions"]
+    assert inputs.quality.absent == ["complaints", "actions", "feedback", "training"]
     figures = compute_figures(inputs.config, inputs.tables, hk("2026-10-31 23:59"))
     doc = client_metrics(figures, inputs.config.client("alpha"), inputs.quality)
     assert names(doc) == ["2026-09", "2026-10"]

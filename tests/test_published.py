@@ -55,17 +55,30 @@ ROWS = {
         "meeting": "Review with 2345 6789", "level": "senior",
         "decision": "Copy ops@tower.example.hk", "owner": "Tai Man Chan",
         "due_date": "2026-09-30", "status": "open", "closed_on": "",
-        "outcome": "Card AB987654(A) revoked",
+        "outcome": "Card AB987654(A) revoked", "feedback_id": "FB-1",
+    },
+    "feedback": {
+        "feedback_id": "FB-1", "client_id": "harbour-tower", "site_id": "HT1",
+        "received_at": "2026-10-04 11:00", "kind": "suggestion", "score": "",
+        "channel": "Survey via sam.lee@example.com",
+        "text": "Please call me back on 9876 5432", "given_by": "Cheung Mei Ling",
+    },
+    "training": {
+        "training_id": "TRN-1", "client_id": "harbour-tower", "staff_ref": "STF-0042X",
+        "role": "Technician HKID C234567(9)", "course": "First aid, tutor Chan Tai Man",
+        "kind": "safety", "completed_on": "2026-10-05", "hours": "7", "result": "passed",
+        "expires_on": "2026-12-01",
     },
 }  # fmt: skip
 # What must be gone from every published file, and the text around it that must stay.
 SECRETS = ["9123 4567", "A123456", "tm.chan@example.com", "Chan Tai Man", "mary.wong@example",
            "6123 4567", "Z987654", "CHAN Tai-man", "7946 0958", "2345 6789", "ops@tower",
            "Tai Man Chan", "AB987654", "Wong Siu Ming", "Lam Ka Ho", "Ho Ka Yan", "5555 1212",
-           "ho.ky@example.org", "2877 1234", "2877 5678"]  # fmt: skip
+           "ho.ky@example.org", "2877 1234", "2877 5678", "sam.lee@example", "9876 5432",
+           "Cheung Mei Ling", "STF-0042X", "C234567"]  # fmt: skip
 KEPT = ["Awaiting tenant on", "cloned", "Mail from", "Key from", "Noise, call", "on file",
         "Told", "Review with", "revoked", "Harbour Tower podium", "Kiosk [phone removed]",
-        "Lobby kiosk"]  # fmt: skip
+        "Lobby kiosk", "Survey via", "Please call me back on", "Technician", "First aid, tutor"]  # fmt: skip
 # Site ids and names come from exports too: one of each holds a phone number.
 CLIENTS = CLIENTS_YML.replace(
     "name: Harbour Tower,", "name: Harbour Tower podium tel 2877 1234,"
@@ -155,6 +168,14 @@ def test_no_page_download_or_chart_holds_personal_data_of_any_text_column(tmp_pa
     downloads = {name: pages[f"downloads/{name}.csv"] for name in TABLES}
     assert "Review with [phone removed]" in downloads["actions"]
     assert "[name removed]" in downloads["actions"]
+    # Feedback beside the complaints, and what was changed because of it, redacted alike.
+    complaints = pages["complaints.md"]
+    assert "Please call me back on [phone removed]" in complaints
+    assert "| FB-1 (suggestion) | Copy [e-mail removed] |" in complaints
+    # Training: only counts of staff; the course and role redacted, also where it expires.
+    assert pages["training.md"].count("First aid, tutor [name removed]") == 2
+    assert "STF-0042X" not in downloads["training"]
+    assert "staff_ref" not in downloads["training"].splitlines()[0]
 
 
 def test_a_portfolio_with_personal_data_in_every_text_column_builds_and_passes_the_audit(

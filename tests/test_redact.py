@@ -4,13 +4,16 @@ arbitrary text, and a table of hand-written examples."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_pages import pages_for
 
+from conftest import CLIENTS_YML, INCIDENTS, write
 from generator.safety.redact import FEW_VALUES, PLACEHOLDER, redact, redact_text
 
 PROPERTY = settings(
@@ -312,3 +315,33 @@ def test_placeholders_are_never_redacted_again() -> None:
     text = " ".join(PLACEHOLDER.values())
     assert redact(text, people) == text
     assert redact("name removed", people) == "[name removed] [name removed]"
+
+
+def test_feedback_text_and_training_records_are_published_redacted(tmp_path: Path) -> None:
+    """The new sources go through the same published-records path: a phone number in
+    feedback text is redacted wherever the text is shown or downloaded, the giver's name and
+    the trainee's staff reference are never published (the staff are only counted)."""
+    data = tmp_path / "data"
+    write(data / "clients.yml", CLIENTS_YML)
+    write(data / "incidents.csv", INCIDENTS)
+    write(
+        data / "feedback.csv",
+        "feedback_id,client_id,received_at,kind,score,text,given_by\n"
+        "FB-1,harbour-tower,2026-10-04 11:00,enquiry,,Please call me back on 9151 7261,Ho Wing\n"
+        "FB-2,harbour-tower,2026-10-05 11:00,survey,4,Fine; ask chan tai man,\n",
+    )
+    write(
+        data / "training.csv",
+        "training_id,client_id,staff_ref,course,completed_on\n"
+        "TRN-1,,STF-0042X,First aid,2026-10-05\n"
+        "TRN-2,harbour-tower,STF-0042X,Alarm panels,2026-10-06\n",
+    )
+    pages = pages_for(data, "harbour-tower")
+    everything = "\n".join(pages.values())
+    for secret in ("9151 7261", "Ho Wing", "chan tai man", "STF-0042X"):
+        assert secret not in everything, secret
+    assert "Please call me back on [phone removed]" in pages["downloads/feedback.csv"]
+    assert "Fine; ask [name removed]" in pages["downloads/feedback.csv"]
+    assert "given_by" not in pages["downloads/feedback.csv"]
+    assert "staff_ref" not in pages["downloads/training.csv"]
+    assert "&#91;phone removed&#93;" in pages["complaints.md"]

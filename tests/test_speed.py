@@ -20,8 +20,11 @@ from hypothesis import strategies as st
 
 from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
+from generator.check import check
+from generator.inputs import validate
 from generator.inputs.config import load_config
 from generator.inputs.quality import STATUSES, status_counts
+from generator.inputs.read import read_inputs
 from generator.inputs.validate import _filtered
 from generator.site import charts
 
@@ -48,11 +51,34 @@ def test_check_imports_the_input_stage_only(portfolio: Path) -> None:
     assert "generator.inputs.read" in modules
     unused = {"altair", "vl_convert", "jinja2", "mkdocs", "material", "rich"}
     assert not {module.split(".")[0] for module in modules} & unused
+    # the calendars' country codes are checked, not loaded (which imports 250 countries)
+    assert not [module for module in modules if module.startswith("holidays.countries")]
     ours = {module for module in modules if module.startswith("generator")}
-    # the input stage, and the figures' clock, with which clients.yml's calendars are checked
+    # the input stage, the figures' clock, with which clients.yml's calendars are checked,
+    # and the figures' declarations (no pandas), which name the figures credit rules may use
     needed = {"generator", "generator.cli", "generator.check", "generator.errors"}
-    needed |= {"generator.figures", "generator.figures.clock"}
+    needed |= {"generator.figures", "generator.figures.clock", "generator.figures.definitions"}
     assert {module for module in ours if not module.startswith("generator.inputs")} <= needed
+
+
+def test_check_does_not_set_the_rows_used_apart(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a build needs the rows used without the quarantined: a check never copies them."""
+    bad_row = "INC-4,harbour-tower,HT1,cctv,P9,2026-10-03 10:00,,,,,false,,Camera 1,Lee\n"
+    write(portfolio / "incidents.csv", INCIDENTS + bad_row)
+    kept = []
+    rows = validate._rows
+    monkeypatch.setattr(validate, "_rows", lambda *args: kept.append(1) or rows(*args))
+    assert check(portfolio) == 0
+    assert "4 rows in, 3 used, 0 superseded, 1 quarantined" in capsys.readouterr().out
+    assert kept == []
+    assert list(read_inputs(portfolio).tables["incidents"]["incident_id"]) == [
+        "INC-1",
+        "INC-2",
+        "INC-3",
+    ]
+    assert kept == [1]
 
 
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")

@@ -19,15 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holidays_pkg
 import numpy as np
 import pandas as pd
+from holidays.registry import EntityLoader
 
 __all__ = [
     "WEEKDAYS",
     "Calendar",
     "closed_dates",
     "make_calendar",
+    "merged_intervals",
     "parse_hours",
     "sla_minutes",
     "sla_seconds",
+    "suspended_seconds",
     "twenty_four_seven",
 ]
 
@@ -151,7 +154,8 @@ def make_calendar(
     country = None
     if holidays is not None:
         country = holidays.strip().upper()
-        _categories(country)  # validates the code
+        if country not in _country_codes():
+            raise ValueError(f"unknown holiday country {country!r}")
     return Calendar(
         name=name,
         timezone=timezone,
@@ -176,11 +180,16 @@ def twenty_four_seven(timezone: str) -> Calendar:
 
 
 @cache
+def _country_codes() -> frozenset[str]:
+    """The country codes `holidays` knows (alpha-2, alpha-3 and aliases such as UK), from its
+    registry: loading one country's holidays imports the modules of all 250 countries, which
+    checking clients.yml need not wait for (the figures load the country they use)."""
+    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
+
+
+@cache
 def _categories(country: str) -> tuple[str, ...]:
-    try:
-        supported = holidays_pkg.country_holidays(country).supported_categories
-    except NotImplementedError as exc:
-        raise ValueError(f"unknown holiday country {country!r}") from exc
+    supported = holidays_pkg.country_holidays(country).supported_categories
     return tuple(c for c in _HOLIDAY_CATEGORIES if c in supported)
 
 
@@ -334,3 +343,51 @@ def sla_seconds(calendar: Calendar, start: Any, end: Any) -> np.ndarray:
 def sla_minutes(calendar: Calendar, start: Any, end: Any) -> np.ndarray:
     """:func:`sla_seconds` in minutes (fractional)."""
     return sla_seconds(calendar, start, end) / 60
+
+
+def merged_intervals(starts: Any, ends: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals (tz-aware instants) sorted and merged where they overlap or touch, as int64
+    UTC ns: a time inside several of them counts once."""
+    a, _, _ = _utc_ns(starts)
+    b, _, _ = _utc_ns(ends)
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    reach = np.maximum.accumulate(b) if len(b) else b
+    # A new interval begins where it starts after every earlier one has ended.
+    new = np.concatenate(([True], a[1:] > reach[:-1])) if len(a) else np.zeros(0, bool)
+    block = np.cumsum(new) - 1
+    merged_ends = np.full(int(new.sum()), np.iinfo(np.int64).min)
+    np.maximum.at(merged_ends, block, b)
+    return a[new], merged_ends
+
+
+def suspended_seconds(
+    calendar: Calendar, intervals: tuple[np.ndarray, np.ndarray], start: Any, end: Any
+) -> np.ndarray:
+    """The calendar's open time between each start and end that lies inside the (merged,
+    sorted) intervals, in seconds: what a stopped clock does not count. NaT gives NaN."""
+    a, b, nat, shape = _broadcast(start, end)
+    result = np.full(len(a), np.nan)
+    valid = ~nat
+    starts, ends = intervals
+    if not len(starts):
+        result[valid] = 0.0
+        return result.reshape(shape)
+
+    def inside_before(instants: np.ndarray) -> np.ndarray:
+        """Open time inside the intervals from the first one's start up to each instant."""
+        full = sla_seconds(calendar, _instants(starts), _instants(ends))
+        before = np.concatenate(([0.0], np.cumsum(full)))
+        last = np.searchsorted(starts, instants, side="right") - 1  # -1: before them all
+        at = np.clip(last, 0, None)
+        partial = sla_seconds(
+            calendar, _instants(starts[at]), _instants(np.minimum(instants, ends[at]))
+        )
+        return np.where(last >= 0, before[at] + partial, 0.0)
+
+    result[valid] = inside_before(b[valid]) - inside_before(a[valid])
+    return result.reshape(shape)
+
+
+def _instants(ns: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")

@@ -8,9 +8,7 @@ and the tests read these declarations, so a figure is described in one place onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-from generator.inputs.config import Client
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -18,10 +16,10 @@ class Metric:
     id: str
     title: str
     path: str  # dotted path within a period of metrics.json
-    unit: Literal["%", "count", "minutes", "score"]
+    unit: Literal["%", "count", "minutes", "score", "hours"]
     methodology: str
     direction: Literal["higher", "lower", "none"] = "none"
-    target: str | None = None  # dotted key within the client's `sla`
+    target: str | None = None  # a key of TARGETS
     headline: bool = False
     decimals: int = 1
 
@@ -29,22 +27,25 @@ class Metric:
     def source(self) -> str:
         return self.path.split(".")[0]
 
-    def target_value(self, client: Client) -> float | None:
-        """The client's agreed target for this figure, or None when none is agreed."""
-        if self.target is None:
-            return None
-        value: object = client.sla
-        for key in self.target.split("."):
-            value = getattr(value, key, None)
-            if value is None:
-                return None
-        return float(value)  # type: ignore[arg-type]
+    def target_value(self, targets: dict[str, Any]) -> float | None:
+        """This figure's target among a period's `targets` (metrics.json), or None when
+        none is agreed."""
+        value = targets.get(self.target) if self.target is not None else None
+        return None if value is None else float(value)
 
     def meets(self, value: float | None, target: float | None) -> bool | None:
         if value is None or target is None:
             return None
         return value >= target if self.direction == "higher" else value <= target
 
+
+# A period's percentage targets (metrics.json `targets`): each one's dotted key in `sla`.
+TARGETS = {
+    "incident_pct": "incident_target_pct",
+    "preventive_pct": "maintenance.target_pct",
+    "complaint_pct": "complaints.target_pct",
+    "availability_pct": "availability_target_pct",
+}
 
 _JUDGED = (
     "{what} is met when the SLA time from {start} to {end}, measured on the {calendar}, is "
@@ -83,7 +84,7 @@ METRICS: tuple[Metric, ...] = (
             open="An incident not yet attended is breached once the SLA time to the report's as-of time exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="incident_target_pct",
+        target="incident_pct",
         headline=True,
     ),
     Metric(
@@ -116,7 +117,7 @@ METRICS: tuple[Metric, ...] = (
             open="An incident not yet restored is breached once the SLA time to the as-of time, less pauses, exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="incident_target_pct",
+        target="incident_pct",
         headline=True,
     ),
     Metric(
@@ -152,7 +153,7 @@ METRICS: tuple[Metric, ...] = (
         "pending otherwise. Cancelled jobs are counted apart and excluded. "
         "On-time % = on time / (on time + late + overdue) x 100.",
         direction="higher",
-        target="maintenance.target_pct",
+        target="preventive_pct",
         headline=True,
     ),
     Metric(
@@ -191,7 +192,7 @@ METRICS: tuple[Metric, ...] = (
             open="A complaint not yet acknowledged is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="complaints.target_pct",
+        target="complaint_pct",
     ),
     Metric(
         "complaint_resolve_pct",
@@ -207,7 +208,7 @@ METRICS: tuple[Metric, ...] = (
             open="Withdrawn complaints are left out. A complaint not yet resolved is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
         ),
         direction="higher",
-        target="complaints.target_pct",
+        target="complaint_pct",
         headline=True,
     ),
     Metric(
@@ -244,7 +245,7 @@ METRICS: tuple[Metric, ...] = (
         "Availability of a system at a site = 1 - down time / the period's length up to the as-of time. Per "
         "system: the mean over the sites that have it; overall: the mean over every system at every site.",
         direction="higher",
-        target="availability_target_pct",
+        target="availability_pct",
         headline=True,
         decimals=2,
     ),
@@ -262,6 +263,70 @@ METRICS: tuple[Metric, ...] = (
         "count",
         "Open actions of the period whose due date is before the as-of date.",
         direction="lower",
+    ),
+    Metric(
+        "feedback_received",
+        "Feedback received",
+        "feedback.received",
+        "count",
+        "Every compliment, suggestion, enquiry and survey answer received in the period (by the "
+        "time it was received), with how many of each kind.",
+    ),
+    Metric(
+        "survey_mean",
+        "Survey score",
+        "feedback.survey_mean",
+        "score",
+        "The mean of the scores (1 to 5) of the period's survey answers that give one; with none, "
+        "there is no figure.",
+        direction="higher",
+    ),
+    Metric(
+        "meetings_working",
+        "Working-level meetings",
+        "meetings.working",
+        "count",
+        "Review meetings held in the period at working level: one a date, from the minutes' front "
+        "matter, or from the actions recorded at a meeting without minutes.",
+    ),
+    Metric(
+        "meetings_senior",
+        "Senior meetings",
+        "meetings.senior",
+        "count",
+        "Review meetings held in the period at senior level, counted as working-level ones are.",
+    ),
+    Metric(
+        "meetings_ad_hoc",
+        "Ad hoc meetings",
+        "meetings.ad_hoc",
+        "count",
+        "Of the period's meetings, those whose minutes call them ad hoc (not on the agreed "
+        "schedule); a meeting known only from its actions is not counted as ad hoc.",
+    ),
+    Metric(
+        "training_courses",
+        "Courses completed",
+        "training.courses",
+        "count",
+        "Training courses completed in the period (by their completion date) by the staff "
+        "serving the client, its shared team included, with any result but failed; by kind, a "
+        "course of no kind counting as other.",
+    ),
+    Metric(
+        "training_staff",
+        "Staff trained",
+        "training.staff",
+        "count",
+        "The number of different staff who completed a course in the period (counted by their "
+        "internal reference, which is never published).",
+    ),
+    Metric(
+        "training_hours",
+        "Training hours",
+        "training.hours",
+        "hours",
+        "The hours of the period's completed courses, added up (a course without hours adds none).",
     ),
 )
 

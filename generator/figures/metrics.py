@@ -8,15 +8,31 @@ Columns of the per-period frames are named by their dotted path in `metrics.json
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from generator.figures.clock import Calendar, make_calendar, sla_minutes, twenty_four_seven
-from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID
+from generator.figures.clock import (
+    Calendar,
+    make_calendar,
+    merged_intervals,
+    sla_minutes,
+    suspended_seconds,
+    twenty_four_seven,
+)
+from generator.figures.definitions import BENCHMARK_MIN_CLIENTS, BENCHMARKED, BY_ID, TARGETS
+from generator.figures.engagement import (
+    feedback_figures,
+    judge_training,
+    meeting_figures,
+    meeting_register,
+    training_figures,
+)
 from generator.figures.periods import GRANULARITIES, Granularity, bounds, period_codes, period_of
-from generator.inputs.config import ALWAYS_OPEN, Config
+from generator.inputs.config import ALWAYS_OPEN, Config, SlaTerms, SlaVersion
 
 MET, BREACHED, PENDING = "met", "breached", "pending"
 JOB_STATUSES = ["cancelled", "on_time", "late", "overdue", "pending"]
@@ -58,6 +74,10 @@ START_COLUMN = {
     "maintenance": "due_date",
     "complaints": "received_at",
     "actions": "meeting_date",
+    "feedback": "received_at",
+    "training": "completed_on",
+    "minutes": "date",
+    "meetings": "date",
 }
 
 
@@ -69,6 +89,7 @@ class Figures:
     benchmark: dict[Granularity, pd.DataFrame]  # period -> "<metric>.<clients|p25|median|p75>"
     sites: dict[Granularity, pd.DataFrame]  # (client_id, site_id, period) -> by_site columns
     daily: pd.DataFrame  # by client_id (sorted): site_id, system, day, pct; last STRIP_DAYS days
+    warnings: pd.DataFrame | None = None  # severe weather warnings as at as_of (end: NaT in force)
 
 
 def compute_figures(
@@ -79,23 +100,32 @@ def compute_figures(
         config.timezone
     )  # its local date decides due dates and overdue actions
     calendars = build_calendars(config)
-    records = {name: _categorised(frame) for name, frame in as_at(tables, as_of).items()}
+    clients = {name: frame for name, frame in tables.items() if name in START_COLUMN}
+    records = {name: _categorised(frame) for name, frame in as_at(clients, as_of).items()}
+    warnings = warnings_at(tables["weather"], as_of) if "weather" in tables else None
     judged: dict[str, pd.DataFrame] = {}
     if "incidents" in records:
-        judged["incidents"] = judge_incidents(records["incidents"], config, calendars, as_of)
+        judged["incidents"] = judge_incidents(
+            records["incidents"], config, calendars, as_of, warnings
+        )
     if "maintenance" in records:
         judged["maintenance"] = judge_maintenance(records["maintenance"], config, as_of)
     if "complaints" in records:
         judged["complaints"] = judge_complaints(records["complaints"], config, calendars, as_of)
     if "actions" in records:
         judged["actions"] = judge_actions(records["actions"], as_of)
+    if "feedback" in records:
+        judged["feedback"] = records["feedback"]
+    if "training" in records:
+        judged["training"] = judge_training(records["training"], config, as_of)
+    if "actions" in records or "minutes" in records:
+        judged["meetings"] = meeting_register(records.get("minutes"), judged.get("actions"))
     both = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
     periods = {g: clients for g, (clients, _) in both.items()}
     sites = {g: by_site for g, (_, by_site) in both.items()}
     daily = daily_availability(judged.get("incidents"), config, as_of)
-    return Figures(
-        as_of, judged, periods, {g: benchmark(periods[g]) for g in GRANULARITIES}, sites, daily
-    )
+    benchmarks = {g: benchmark(periods[g]) for g in GRANULARITIES}
+    return Figures(as_of, judged, periods, benchmarks, sites, daily, warnings)
 
 
 # Few distinct values each: as categories, grouping and filtering 1M rows stays cheap.
@@ -159,6 +189,13 @@ def as_at(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.
     return result
 
 
+def warnings_at(weather: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The warnings issued by as_of, in order; one cancelled later is still in force (NaT)."""
+    frame = weather.loc[weather["start"] <= as_of, ["warning", "start", "end"]]
+    frame = frame.assign(end=frame["end"].where(frame["end"] <= as_of))
+    return frame.sort_values(["start", "warning"], kind="stable").reset_index(drop=True)
+
+
 def _reopen(frame: pd.DataFrame, rows: pd.Series) -> None:
     """Status 'open' where a closing time lay after as_of."""
     if not rows.any():
@@ -174,80 +211,110 @@ def _reopen(frame: pd.DataFrame, rows: pd.Series) -> None:
 # ---- each record judged against its own target ---------------------------------------------
 
 
-def incident_targets(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Attend and restore targets (minutes) and calendar of each incident, by its client and
-    priority as they stood when it was reported. SLA versions with effective dates will add
-    rows with a later `effective_from`; merge_asof already picks the one in force."""
-    rows = [
-        (
-            client.id,
-            priority,
-            pd.Timestamp.min.tz_localize("UTC"),
-            target.attend,
-            target.restore,
-            target.calendar,
-        )
+def terms_table(config: Config, rows: Callable[[SlaTerms], list[dict[str, Any]]]) -> pd.DataFrame:
+    """A row per (client, version of its terms, row of `rows(terms)`): `client_id`,
+    `effective_from` (UTC; the first terms since ever), `terms` (the version's number)."""
+    table = [
+        {
+            "client_id": client.id,
+            "effective_from": _effective(version, config.timezone),
+            "terms": version.number,
+            **row,
+        }
         for client in config.clients
-        for priority, target in client.sla.incidents.items()
+        for version in client.sla.versions
+        for row in rows(version.terms)
     ]
-    versions = pd.DataFrame(
-        rows,
-        columns=[
-            "client_id",
-            "priority",
-            "effective_from",
-            "attend_target",
-            "restore_target",
-            "calendar",
+    return pd.DataFrame(table)
+
+
+def _effective(version: SlaVersion, timezone: str) -> pd.Timestamp:
+    if version.effective_from is None:
+        return pd.Timestamp.min.tz_localize("UTC")
+    return pd.Timestamp(version.effective_from).tz_localize(timezone).tz_convert("UTC")
+
+
+def incident_targets(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Attend and restore targets (minutes), calendar and terms version of each incident, by
+    its client and priority, as agreed when it was reported."""
+    versions = terms_table(
+        config,
+        lambda terms: [
+            {
+                "priority": priority,
+                "attend_target": target.attend,
+                "restore_target": target.restore,
+                "calendar": target.calendar,
+                "suspend_during": SUSPEND_SEPARATOR.join(terms.suspend_during),
+            }
+            for priority, target in terms.incidents.items()
         ],
     )
-    return _in_force(incidents, versions, ["client_id", "priority"], "reported_at")
+    return _in_force(incidents, versions, ["client_id", "priority"], incidents["reported_at"])
 
 
 def complaint_targets(complaints: pd.DataFrame, config: Config) -> pd.DataFrame:
-    rows = [
-        (
-            client.id,
-            pd.Timestamp.min.tz_localize("UTC"),
-            sla.acknowledge if (sla := client.sla.complaints) else np.nan,
-            sla.resolve if sla else np.nan,
-            sla.calendar if sla else ALWAYS_OPEN,
-        )
-        for client in config.clients
-    ]
-    versions = pd.DataFrame(
-        rows,
-        columns=["client_id", "effective_from", "acknowledge_target", "resolve_target", "calendar"],
+    def targets(terms: SlaTerms) -> list[dict[str, Any]]:
+        sla = terms.complaints
+        return [
+            {
+                "acknowledge_target": sla.acknowledge if sla else np.nan,
+                "resolve_target": sla.resolve if sla else np.nan,
+                "calendar": sla.calendar if sla else ALWAYS_OPEN,
+            }
+        ]
+
+    versions = terms_table(config, targets)
+    return _in_force(complaints, versions, ["client_id"], complaints["received_at"])
+
+
+def maintenance_terms(maintenance: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Grace days and terms version of each job, as agreed on its due date."""
+    versions = terms_table(
+        config,
+        lambda terms: [{"grace_days": terms.maintenance.grace_days if terms.maintenance else 0}],
     )
-    return _in_force(complaints, versions, ["client_id"], "received_at")
+    due = maintenance["due_date"].dt.tz_localize(config.timezone)  # from its local midnight
+    return _in_force(maintenance, versions, ["client_id"], due)
 
 
 def _in_force(
-    records: pd.DataFrame, versions: pd.DataFrame, by: list[str], start: str
+    records: pd.DataFrame, versions: pd.DataFrame, by: list[str], start: pd.Series
 ) -> pd.DataFrame:
-    """For each record (in its order), the target version in force at its start."""
+    """For each record (in its order), the version of its key (`by`) in force at its `start`
+    instant: the last one whose `effective_from` is not after it."""
     values = versions.drop(columns=[*by, "effective_from"])
     version_keys = pd.MultiIndex.from_frame(versions[by].astype(str))
     record_keys = pd.MultiIndex.from_arrays([records[column].astype(str) for column in by])
     if version_keys.is_unique:  # one version per key: a direct lookup
         position = version_keys.get_indexer(record_keys)
-        found = values.iloc[np.where(position >= 0, position, 0)].reset_index(drop=True)
-        return found.where(pd.Series(position >= 0), other=np.nan)
-    keys = pd.DataFrame({f"_key{i}": record_keys.get_level_values(i) for i in range(len(by))})
-    keys["_start"] = records[start].dt.tz_convert("UTC").astype("datetime64[ns, UTC]").to_numpy()
-    keys["_row"] = np.arange(len(keys))
-    table = versions.rename(columns={column: f"_key{i}" for i, column in enumerate(by)})
-    table = table.astype({f"_key{i}": str for i in range(len(by))}).sort_values("effective_from")
-    table["effective_from"] = table["effective_from"].astype("datetime64[ns, UTC]")
-    merged = pd.merge_asof(
-        keys.sort_values("_start"),
-        table,
-        left_on="_start",
-        right_on="effective_from",
-        by=[f"_key{i}" for i in range(len(by))],
-        direction="backward",
-    )
-    return merged.sort_values("_row")[list(values.columns)].reset_index(drop=True)
+    else:
+        position = _last_version(version_keys, versions["effective_from"], record_keys, start)
+    found = values.iloc[np.where(position >= 0, position, 0)].reset_index(drop=True)
+    return found.where(pd.Series(position >= 0), other=np.nan)
+
+
+def _last_version(
+    version_keys: pd.MultiIndex,
+    effective_from: pd.Series,
+    record_keys: pd.MultiIndex,
+    start: pd.Series,
+) -> np.ndarray:
+    """The position of each record's version (-1: none): versions and records sorted
+    together by key, then instant (a version before a record of the same instant), and each
+    record takes the last version before it if that one is of its key."""
+    keys = version_keys.unique()
+    versions = len(version_keys)
+    key = np.concatenate([keys.get_indexer(version_keys), keys.get_indexer(record_keys)])
+    instant = np.concatenate([_ns(effective_from), _ns(start)])
+    is_record = np.arange(len(key)) >= versions
+    order = np.lexsort((is_record, instant, key))
+    last = np.maximum.accumulate(np.where(order < versions, np.arange(len(order)), -1))
+    found = order[np.clip(last, 0, None)]
+    position = np.where((last >= 0) & (key[found] == key[order]), found, -1)
+    result = np.empty(len(record_keys), dtype=np.int64)
+    result[order[is_record[order]] - versions] = position[is_record[order]]
+    return result
 
 
 def sla_minutes_on(
@@ -284,17 +351,27 @@ def _judge(
 
 
 def judge_incidents(
-    incidents: pd.DataFrame, config: Config, calendars: dict[str, Calendar], as_of: pd.Timestamp
+    incidents: pd.DataFrame,
+    config: Config,
+    calendars: dict[str, Calendar],
+    as_of: pd.Timestamp,
+    warnings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     frame = pd.concat([incidents, incident_targets(incidents, config)], axis=1)
     response = frame["attended_at"].fillna(frame["resolved_at"])
     paused = frame["paused_minutes"].fillna(0).to_numpy()
-    elapsed = sla_minutes_on(calendars, frame["calendar"], frame["reported_at"], as_of)
-    frame["attend_minutes"] = sla_minutes_on(
-        calendars, frame["calendar"], frame["reported_at"], response
-    )
-    restore_wall = sla_minutes_on(
-        calendars, frame["calendar"], frame["reported_at"], frame["resolved_at"]
+    suspended = _suspension(frame, calendars, warnings, as_of)
+
+    def clock(end: pd.Series | pd.Timestamp) -> np.ndarray:
+        """SLA minutes from the report, less the time the incident's terms stop the clock."""
+        minutes = sla_minutes_on(calendars, frame["calendar"], frame["reported_at"], end)
+        return minutes if suspended is None else minutes - suspended(end)
+
+    elapsed = clock(as_of)
+    frame["attend_minutes"] = clock(response)
+    restore_wall = clock(frame["resolved_at"])
+    frame["suspended_minutes"] = (
+        0.0 if suspended is None else suspended(frame["resolved_at"].fillna(as_of))
     )
     frame["restore_minutes"] = np.clip(restore_wall - paused, 0, None)
     frame["open_minutes"] = elapsed
@@ -343,13 +420,52 @@ def repeat_faults(incidents: pd.DataFrame, config: Config) -> np.ndarray:
     return repeat
 
 
+SUSPEND_SEPARATOR = "\n"  # between the labels of a version's `suspend_during`
+
+
+def _suspension(
+    frame: pd.DataFrame,
+    calendars: dict[str, Calendar],
+    warnings: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+) -> Callable[[pd.Series | pd.Timestamp], np.ndarray] | None:
+    """Minutes from each incident's report to an end, on its calendar, inside the warnings
+    its terms stop the clock for (overlapping ones once); None when no clock stops."""
+    if warnings is None or warnings.empty or not frame["suspend_during"].astype(bool).any():
+        return None
+    ends = warnings["end"].fillna(as_of)
+    # A few groups: one per calendar and list of warnings agreed.
+    groups = frame.groupby(["calendar", "suspend_during"], sort=False).indices
+    intervals = {
+        (calendar, listed): merged_intervals(warnings["start"][chosen], ends[chosen])
+        for calendar, listed in groups
+        if listed
+        for chosen in [warnings["warning"].isin(listed.split(SUSPEND_SEPARATOR)).to_numpy()]
+    }
+
+    def suspended(end: pd.Series | pd.Timestamp) -> np.ndarray:
+        result = np.zeros(len(frame))
+        for (calendar, listed), rows in groups.items():
+            if listed:
+                row_end = end.iloc[rows] if isinstance(end, pd.Series) else end
+                seconds = suspended_seconds(
+                    calendars[calendar],
+                    intervals[(calendar, listed)],
+                    frame["reported_at"].iloc[rows],
+                    row_end,
+                )
+                result[rows] = seconds / 60
+        return result
+
+    return suspended
+
+
 def judge_maintenance(
     maintenance: pd.DataFrame, config: Config, as_of: pd.Timestamp
 ) -> pd.DataFrame:
-    frame = maintenance.copy()
-    grace = {c.id: c.sla.maintenance.grace_days if c.sla.maintenance else 0 for c in config.clients}
+    frame = pd.concat([maintenance, maintenance_terms(maintenance, config)], axis=1)
     frame["deadline"] = frame["due_date"] + pd.to_timedelta(
-        frame["client_id"].map(grace).astype(int), unit="D"
+        frame["grace_days"].astype(int), unit="D"
     )
     completed_on = frame["completed_at"].dt.tz_localize(None).dt.normalize()
     as_of_date = pd.Timestamp(as_of.tz_localize(None).date())
@@ -428,11 +544,22 @@ def per_period(
         parts.append(_complaint_figures(keyed["complaints"]))
     if "actions" in keyed:
         parts.append(_action_figures(keyed["actions"]))
+    if "feedback" in keyed:
+        parts.append(feedback_figures(keyed["feedback"]))
+    if "meetings" in keyed:
+        parts.append(meeting_figures(keyed["meetings"]))
+    if "training" in keyed:
+        parts.append(training_figures(keyed["training"]))
     figures = grid.join(parts[1:], how="left") if len(parts) > 1 else grid
     counts = [c for c in figures.columns if _is_count(c)]
     figures[counts] = figures[counts].fillna(0).astype("int64")
+    if "training" in keyed:  # hours: a sum, 0 in a period without training
+        figures["training.hours"] = figures["training.hours"].fillna(0.0)
     cells = availability_cells(judged.get("incidents"), config, as_of, granularity, grid.index)
-    figures = figures.join(availability_figures(cells), how="left")
+    figures = figures.join(availability_figures(cells), how="left").join(
+        period_terms(config, grid.index, as_of, granularity)
+    )
+    figures = figures.join(credit_figures(figures, config, granularity))
     return figures, site_figures(keyed, config, grid.index, cells)
 
 
@@ -493,8 +620,8 @@ def site_figures(
 def _is_count(column: str) -> bool:
     leaf = column.rsplit(".", 1)[-1]
     return (
-        not leaf.endswith(("_pct", "_minutes"))
-        and leaf not in ("mean",)
+        not leaf.endswith(("_pct", "_minutes", "mean"))
+        and leaf != "hours"
         and not column.startswith("availability.")
     )
 
@@ -511,9 +638,13 @@ def _period_grid(
     """Every client's periods from its first record to as_of. The period as_of falls in is
     reported once it has begun: as_of at midnight on the 1st closes the month before."""
     begun = period_of(as_of - pd.Timedelta(1, "ns"), granularity)
+    # Service records start the client's periods. Training (a shared team's courses from
+    # before a client's first record are not its own) and meetings (their minutes are
+    # hand-written pages) count only within them.
     spans = [
         frame.groupby("client_id", observed=True)["period"].agg(["min", "max"])
-        for frame in keyed.values()
+        for name, frame in keyed.items()
+        if name not in ("training", "meetings")
     ]
     span = pd.concat(spans).groupby(level=0).agg({"min": "min", "max": "max"}) if spans else None
     pairs = []
@@ -641,6 +772,96 @@ def _action_figures(actions: pd.DataFrame) -> pd.DataFrame:
     return result[
         ["actions.raised", "actions.open", "actions.overdue", "actions.done", "actions.dropped"]
     ]
+
+
+# ---- the terms of each period: targets and service credits ----------------------------------
+
+
+def period_terms(
+    config: Config, grid: pd.MultiIndex, as_of: pd.Timestamp, granularity: Granularity
+) -> pd.DataFrame:
+    """Per (client, period): `terms`, the version in force at the period's end (or at as_of
+    for the period in progress), and its percentage targets (`targets.<key>`)."""
+    periods = grid.to_frame(index=False)
+    _, end = bounds(periods["period"].astype(int).tolist(), granularity, config.timezone)
+    instant = (end - pd.Timedelta(1, "ns")).clip(upper=as_of)
+    versions = terms_table(
+        config,
+        lambda terms: [
+            {f"targets.{key}": _terms_value(terms, path) for key, path in TARGETS.items()}
+        ],
+    )
+    found = _in_force(periods, versions, ["client_id"], instant)
+    found.index = grid
+    return found
+
+
+def _terms_value(terms: SlaTerms, path: str) -> float:
+    value: Any = terms
+    for key in path.split("."):
+        value = getattr(value, key, None)
+    return np.nan if value is None else float(value)
+
+
+def shown(values: pd.Series, decimals: int) -> np.ndarray:
+    """Values as the pages show them: rounded by the same formatting as the `pct` filter."""
+    return np.char.mod(f"%.{decimals}f", values.to_numpy(dtype=float)).astype(float)
+
+
+CREDIT_COLUMNS = ["credits.pct", "credits.amount", "credits.rules"]
+PERIOD_FEE_MONTHS = {"month": 1, "quarter": 3}
+
+
+def credit_figures(figures: pd.DataFrame, config: Config, granularity: Granularity) -> pd.DataFrame:
+    """Per (client, period) whose terms have credits: the credit % (the applied rules' sum,
+    capped), its amount of the period's fee, and the applied rules' figures (comma-separated).
+    A rule applies when its figure, rounded as shown, is below its threshold (default: the
+    figure's target in force for the period)."""
+    rules = terms_table(
+        config,
+        lambda terms: (
+            [
+                {
+                    "figure": rule.figure,
+                    "below": rule.below,
+                    "credit_pct": rule.credit_pct,
+                    "fee": terms.credits.monthly_fee,
+                    "cap_pct": terms.credits.cap_pct,
+                }
+                for rule in terms.credits.rules
+            ]
+            if terms.credits
+            else []
+        ),
+    )
+    if rules.empty:
+        return pd.DataFrame(index=figures.index, columns=CREDIT_COLUMNS, dtype=object)
+    keys = ["client_id", "period"]
+    periods = figures[["terms"]].reset_index()
+    judged = periods.merge(rules.drop(columns="effective_from"), on=["client_id", "terms"])
+    value = np.full(len(judged), np.nan)
+    threshold = judged["below"].to_numpy(dtype=float, copy=True)
+    for metric_id in BENCHMARKED:
+        metric = BY_ID[metric_id]
+        rows = (judged["figure"] == metric_id).to_numpy()
+        if not rows.any() or metric.path not in figures:
+            continue
+        at = pd.MultiIndex.from_frame(judged.loc[rows, keys])
+        value[rows] = shown(figures[metric.path].reindex(at), metric.decimals)
+        default = figures[f"targets.{metric.target}"].reindex(at).to_numpy(dtype=float)
+        threshold[rows] = np.where(np.isnan(threshold[rows]), default, threshold[rows])
+    with np.errstate(invalid="ignore"):
+        judged["applies"] = value < threshold  # a figure without a value applies no rule
+    applied = judged[judged["applies"]]
+    per_period = judged.groupby(keys).agg(fee=("fee", "first"), cap=("cap_pct", "first"))
+    total = applied.groupby(keys)["credit_pct"].sum().reindex(per_period.index, fill_value=0.0)
+    pct = np.minimum(total, per_period["cap"])
+    fee = per_period["fee"] * PERIOD_FEE_MONTHS[granularity]
+    names = applied.groupby(keys)["figure"].agg(",".join).reindex(per_period.index, fill_value="")
+    result = pd.DataFrame(
+        {"credits.pct": pct, "credits.amount": (pct / 100 * fee).round(2), "credits.rules": names}
+    )
+    return result.reindex(figures.index)
 
 
 # ---- availability ----------------------------------------------------------------------------

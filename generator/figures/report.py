@@ -11,11 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from generator.figures.definitions import BENCHMARKED
+from generator.figures.definitions import BENCHMARKED, TARGETS
 from generator.figures.metrics import BREACHED, START_COLUMN, Figures
 from generator.figures.periods import REPORTING, Granularity, label, period_codes
 from generator.inputs.config import Client
 from generator.inputs.quality import DataQuality, RowCounts
+from generator.inputs.tables import FEEDBACK_KINDS, TRAINING_KINDS
 from generator.safety.redact import redact_text
 
 _JUDGED = ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
@@ -42,6 +43,9 @@ SHAPE: dict[str, Any] = {
     },
     "availability": {"overall_pct": None, "by_system": "*systems"},
     "actions": ("raised", "open", "overdue", "done", "dropped"),
+    "feedback": ("received", *FEEDBACK_KINDS, "survey_mean"),
+    "meetings": ("working", "senior", "ad_hoc"),
+    "training": {"courses": None, "staff": None, "hours": None, "by_kind": TRAINING_KINDS},
 }
 # The shape of one site within a period's `by_site` (contract 11).
 SITE_SHAPE: dict[str, Any] = {
@@ -77,8 +81,10 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
         entry: dict[str, Any] = {"period": label(int(code), granularity)}
         for section, shape in SHAPE.items():
             entry[section] = _nest(section, shape, values, keys)
+        entry["targets"] = {key: _value(values.get(f"targets.{key}")) for key in TARGETS}
         entry["benchmark"] = _benchmark(benchmark, int(code))
         entry["by_site"] = by_site.get(int(code), {})
+        entry["credits"] = _credits(values)
         periods.append(entry)
     return {
         "client": client.id,
@@ -88,7 +94,7 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
     }
 
 
-SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions")
+SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions", "feedback", "training")
 
 
 def client_site_periods(figures: Figures, client: Client) -> pd.DataFrame:
@@ -142,6 +148,19 @@ def _value(value: Any) -> int | float | None:
     return (
         int(value) if float(value).is_integer() and not isinstance(value, float) else float(value)
     )
+
+
+def _credits(values: dict[str, Any]) -> dict[str, Any] | None:
+    """The period's service credit, or None when its terms have no credits."""
+    pct = _value(values.get("credits.pct"))
+    if pct is None:
+        return None
+    rules = values["credits.rules"]
+    return {
+        "pct": float(pct),
+        "amount": float(values["credits.amount"]),
+        "rules": rules.split(",") if rules else [],
+    }
 
 
 def _benchmark(benchmark: pd.DataFrame, code: int) -> dict[str, dict[str, float]]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -22,13 +23,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationError,
     field_validator,
 )
 
 from generator.errors import InputError, Problem, UsageError
 from generator.figures.clock import WEEKDAYS, make_calendar, parse_hours
-from generator.inputs.tables import TABLES
+from generator.figures.definitions import BENCHMARKED
+from generator.inputs.tables import SOURCES
 
 ALWAYS_OPEN = "24x7"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -91,7 +94,8 @@ def slug(text: str) -> str:
     return unicodedata.normalize("NFC", words) or "site"
 
 
-Minutes = Annotated[float, BeforeValidator(_minutes)]
+# Dumped as it is written ('540.0m'), so that merged terms validate again (see Sla.versions).
+Minutes = Annotated[float, BeforeValidator(_minutes), PlainSerializer(lambda m: f"{m}m")]
 OpenHours = Annotated[str, AfterValidator(_open_hours)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
@@ -100,10 +104,37 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Licence(Strict):
+    """The provider's security company licence (Security and Guarding Services Ordinance,
+    Cap 460), shown on every client's Licence and compliance page."""
+
+    type: str = Field(min_length=1)  # e.g. "Type III (installation and maintenance)"
+    number: str = Field(min_length=1)
+    expiry: date
+
+
+class PersonalData(Strict):
+    """What the personal data collection statement (Cap 486) needs beyond its prose: how long
+    complainants' personal data is kept, and who answers requests for access or correction
+    (a role; the provider's own e-mail address and phone number are given with it)."""
+
+    retention_months: int = Field(ge=1)
+    officer: str = Field(default="Data Protection Officer", min_length=1)
+
+
+class Safety(Strict):
+    """Who answers for safety at work on the clients' sites (Cap 509), a role."""
+
+    officer: str = Field(default="Safety Officer", min_length=1)
+
+
 class Provider(Strict):
     name: str
     email: str | None = None
     phone: str | None = None
+    licence: Licence | None = None
+    personal_data: PersonalData | None = None
+    safety: Safety | None = None
 
 
 class CalendarConfig(Strict):
@@ -139,12 +170,129 @@ class ComplaintSla(Strict):
     target_pct: Percent
 
 
-class Sla(Strict):
+class CreditRule(Strict):
+    """A service credit: `credit_pct` of the period's fee when `figure`, rounded as shown, is
+    below `below` (default: that figure's target in force for the period)."""
+
+    figure: Literal[BENCHMARKED]  # type: ignore[valid-type]
+    below: Percent | None = None
+    credit_pct: float = Field(gt=0, le=100)
+
+
+class Credits(Strict):
+    monthly_fee: float = Field(ge=0)  # HK$; a quarterly client's period fee is 3x
+    rules: list[CreditRule] = Field(min_length=1)
+    cap_pct: Percent = 100
+
+
+class SlaTerms(Strict):
+    """The terms of the agreement at one time."""
+
     incidents: dict[str, IncidentTarget] = Field(min_length=1)
     incident_target_pct: Percent
     maintenance: MaintenanceSla | None = None
     complaints: ComplaintSla | None = None
     availability_target_pct: Percent | None = None
+    suspend_during: list[str] = Field(default_factory=list)  # weather warnings' labels
+    credits: Credits | None = None
+
+
+class IncidentTargetChange(Strict):
+    attend: Minutes | None = None
+    restore: Minutes | None = None
+    calendar: str | None = None
+
+
+class MaintenanceChange(Strict):
+    grace_days: int | None = Field(default=None, ge=0)
+    target_pct: Percent | None = None
+
+
+class ComplaintChange(Strict):
+    acknowledge: Minutes | None = None
+    resolve: Minutes | None = None
+    calendar: str | None = None
+    target_pct: Percent | None = None
+
+
+class CreditsChange(Strict):
+    monthly_fee: float | None = Field(default=None, ge=0)
+    rules: list[CreditRule] | None = Field(default=None, min_length=1)
+    cap_pct: Percent | None = None
+
+
+class SlaChange(Strict):
+    """A later agreed change: only the keys that changed, merged key by key over the terms
+    before it (a list, such as the credit rules or `suspend_during`, is replaced whole)."""
+
+    effective_from: date  # in force from its local midnight
+    agreed: str | None = None  # where it was agreed, e.g. "Senior review meeting, 2026-06-15"
+    incidents: dict[str, IncidentTargetChange] | None = None
+    incident_target_pct: Percent | None = None
+    maintenance: MaintenanceChange | None = None
+    complaints: ComplaintChange | None = None
+    availability_target_pct: Percent | None = None
+    suspend_during: list[str] | None = None
+    credits: CreditsChange | None = None
+
+    def changed(self) -> dict[str, Any]:
+        """The keys this change sets, as clients.yml holds them."""
+        return self.model_dump(exclude_unset=True, exclude={"effective_from", "agreed"})
+
+
+@dataclass(frozen=True)
+class SlaVersion:
+    """The terms in force from `effective_from` (None: as first agreed)."""
+
+    number: int
+    effective_from: date | None
+    agreed: str | None
+    terms: SlaTerms
+    changes: tuple[tuple[str, Any, Any], ...]  # (key path, old value, new value)
+
+
+class Sla(SlaTerms):
+    changes: list[SlaChange] = Field(default_factory=list)  # oldest first
+
+    @cached_property
+    def versions(self) -> tuple[SlaVersion, ...]:
+        """The terms as first agreed, then after each change."""
+        terms = SlaTerms.model_validate(self.model_dump(exclude={"changes"}))
+        versions = [SlaVersion(0, None, None, terms, ())]
+        for number, change in enumerate(self.changes, start=1):
+            before = terms.model_dump()
+            merged = merge_terms(before, change.changed())
+            terms = SlaTerms.model_validate(merged)
+            diff = tuple(_differences("", before, terms.model_dump()))
+            versions.append(SlaVersion(number, change.effective_from, change.agreed, terms, diff))
+        return tuple(versions)
+
+    def in_force(self, day: date) -> SlaTerms:
+        """The terms in force on a (local) date."""
+        terms = self.versions[0].terms
+        for version in self.versions[1:]:
+            if version.effective_from is not None and version.effective_from <= day:
+                terms = version.terms
+        return terms
+
+
+def merge_terms(before: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """`change` over `before`, key by key: mappings merge, anything else is replaced."""
+    merged = dict(before)
+    for key, value in change.items():
+        old = merged.get(key)
+        merged[key] = (
+            merge_terms(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return merged
+
+
+def _differences(path: str, old: Any, new: Any) -> Iterator[tuple[str, Any, Any]]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in dict.fromkeys([*old, *new]):
+            yield from _differences(f"{path}.{key}" if path else key, old.get(key), new.get(key))
+    elif old != new:
+        yield path, old, new
 
 
 class Site(Strict):
@@ -241,7 +389,7 @@ class Config(Strict):
     as_of: datetime | None = None
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     clients: list[Client] = Field(min_length=1)
-    sources: dict[Literal[tuple(TABLES)], Source] = Field(default_factory=dict)  # type: ignore[valid-type]
+    sources: dict[Literal[tuple(SOURCES)], Source] = Field(default_factory=dict)  # type: ignore[valid-type]
     benchmarks: list[OutsideBenchmark] = Field(default_factory=list)
 
     @field_validator("timezone")
@@ -316,8 +464,9 @@ def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for priority, target in _mapping(sla.get("incidents")).items():
             yield from undefined(f"{where}.sla.incidents.{priority}", target)
         yield from undefined(f"{where}.sla.complaints", sla.get("complaints"))
+        yield from _change_problems(f"{where}.sla", sla, undefined)
     for table_name, source in _mapping(raw.get("sources")).items():
-        table = TABLES.get(table_name)
+        table = SOURCES.get(table_name)
         if table is None:
             continue
         for part in ("columns", "values", "defaults"):
@@ -333,6 +482,65 @@ def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 f"sources.{table_name}.defaults.client_id",
                 f"client {client_id!r} is not defined (defined: {', '.join(clients)})",
             )
+
+
+# A section a change brings into an agreement that had none must be whole.
+_SECTION_KEYS = {
+    "maintenance": ("grace_days", "target_pct"),
+    "complaints": ("acknowledge", "resolve", "calendar", "target_pct"),
+    "credits": ("monthly_fee", "rules"),
+}
+
+
+def _change_problems(
+    where: str, sla: dict[str, Any], undefined: Callable[[str, Any], Iterator[tuple[str, str]]]
+) -> Iterator[tuple[str, str]]:
+    """A change's cross-references: calendars, priorities the agreement has, sections it
+    brings in whole, and dates in order (oldest first)."""
+    priorities = [str(priority) for priority in _mapping(sla.get("incidents"))]
+    sections = {name for name in _SECTION_KEYS if sla.get(name) is not None}
+    previous: date | None = None
+    for index, change in enumerate(map(_mapping, _sequence(sla.get("changes")))):
+        at = f"{where}.changes[{index}]"
+        for priority, target in _mapping(change.get("incidents")).items():
+            if str(priority) not in priorities:
+                yield (
+                    f"{at}.incidents.{priority}",
+                    f"priority {priority!r} is not in the agreement ({', '.join(priorities)}): "
+                    "a change can only change the targets of its priorities",
+                )
+            yield from undefined(f"{at}.incidents.{priority}", target)
+        yield from undefined(f"{at}.complaints", change.get("complaints"))
+        for name, keys in _SECTION_KEYS.items():
+            if name not in change:
+                continue
+            if change[name] is None:
+                sections.discard(name)
+                continue
+            if name not in sections:
+                for key in keys:
+                    if key not in _mapping(change[name]):
+                        yield (
+                            f"{at}.{name}.{key}",
+                            f"required key is missing (the agreement had no {name} terms before)",
+                        )
+                sections.add(name)
+        day = _date(change.get("effective_from"))
+        if day is not None and previous is not None and day <= previous:
+            yield (
+                f"{at}.effective_from",
+                f"{day} is not after the change before it ({previous}): list changes oldest first",
+            )
+        previous = day or previous
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 _PYDANTIC_MESSAGES = {

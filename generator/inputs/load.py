@@ -27,7 +27,7 @@ from pandas.api.types import union_categoricals
 
 from generator.errors import InputError, Problem
 from generator.inputs.config import Config, Source
-from generator.inputs.tables import TABLES, Table
+from generator.inputs.tables import SOURCES, Table
 
 # Tried in order when the source names no encoding: Excel in Hong Kong saves Big5 as CP950,
 # and Big5-HKSCS covers the Hong Kong characters CP950 lacks.
@@ -81,7 +81,7 @@ def load_tables(data_dir: Path, config: Config) -> dict[str, RawTable]:
     """Read every source that is present. Raise InputError for structural problems."""
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
-    for name, table in TABLES.items():
+    for name, table in SOURCES.items():
         source = config.source(name)
         paths = source_files(data_dir, table, source)
         if not paths:

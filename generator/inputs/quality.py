@@ -88,10 +88,10 @@ def data_quality(
             quarantined += len(raw_file.broken)
             counts = RowCounts(raw_file.rows_in, used, superseded, quarantined)
             files.append(FileReport(name, raw_file.path, raw_file.encoding, counts))
-        per_client = status_counts(result.raw["client_id"], status)
-        for client in client_ids:
-            row = per_client.get(client, (0, 0, 0))
-            by_client[client][name] = RowCounts(sum(row), *row)
+        if "client_id" in result.raw:  # a portfolio's source (weather) is no client's
+            by_client_counts = _client_counts(result, status, client_ids)
+            for client, row in by_client_counts.items():
+                by_client[client][name] = RowCounts(sum(row), *row)
         frame = result.quarantine.problems
         problems += [
             Problem(
@@ -110,7 +110,7 @@ def data_quality(
                 strict=True,
             )
         ]
-    absent = [name for name in TABLES if name not in checked]
+    absent = [name for name in TABLES if name not in checked]  # the clients' sources
     return DataQuality(files, problems, absent, by_client)
 
 
@@ -139,3 +139,21 @@ def write_report(quality: DataQuality, directory: Path) -> None:
     (directory / "data-quality.md").write_text(
         render("data-quality.md.j2", quality=quality), encoding="utf-8"
     )
+
+
+def _client_counts(
+    result: CheckedTable, status: np.ndarray, client_ids: list[str]
+) -> dict[str, tuple[int, int, int]]:
+    """Used, superseded and quarantined rows per client. A table whose client may be blank
+    (training): a blank row is every client's."""
+    per_client = status_counts(result.raw["client_id"], status)
+    everyone = (0, 0, 0)
+    if not result.table.column("client_id").required:
+        blank = result.raw["client_id"].isna().to_numpy()
+        everyone = tuple(int((status[blank] == s).sum()) for s in STATUSES)
+    return {
+        client: tuple(
+            a + b for a, b in zip(per_client.get(client, (0, 0, 0)), everyone, strict=True)
+        )
+        for client in client_ids
+    }

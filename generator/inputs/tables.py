@@ -40,7 +40,7 @@ class Column:
 class Table:
     name: str
     description: str
-    id_column: str
+    id_column: str | None  # None: rows have no id (nothing supersedes, nothing repeats)
     period_column: str
     columns: tuple[Column, ...]
     required_source: bool = False
@@ -74,6 +74,8 @@ class Table:
 CLIENT_ID = Column("client_id", "reference", "The client's id, as in clients.yml.", required=True)
 BOOLEAN_TRUE = ("true", "yes", "y", "1", "t")
 BOOLEAN_FALSE = ("false", "no", "n", "0", "f")
+FEEDBACK_KINDS = ("compliment", "suggestion", "enquiry", "survey")
+TRAINING_KINDS = ("customer_service", "technical", "safety", "other")
 
 INCIDENTS = Table(
     name="incidents",
@@ -211,9 +213,102 @@ ACTIONS = Table(
         ),
         Column("closed_on", "date", "When it was closed."),
         Column("outcome", "text", "What came of it.", free_text=True),
+        Column(
+            "feedback_id",
+            "id",
+            "The feedback record (feedback.csv) the decision answers, if any: what was changed "
+            "because of a compliment, suggestion, enquiry or survey.",
+        ),
     ),
 )
 
+FEEDBACK = Table(
+    name="feedback",
+    description="Compliments, suggestions, enquiries and survey answers from the client.",
+    id_column="feedback_id",
+    period_column="received_at",
+    columns=(
+        Column("feedback_id", "id", "The contractor's feedback reference.", required=True),
+        CLIENT_ID,
+        Column("site_id", "reference", "The site concerned, if any."),
+        Column("received_at", "timestamp", "When the feedback was received.", required=True),
+        Column(
+            "kind",
+            "category",
+            "Compliment, suggestion, enquiry or survey.",
+            required=True,
+            allowed=FEEDBACK_KINDS,
+        ),
+        Column(
+            "score",
+            "number",
+            "A survey's score, 1 (poor) to 5 (excellent).",
+            minimum=1,
+            maximum=5,
+            integer=True,
+        ),
+        Column("channel", "text", "How it was received: survey form, e-mail, meeting..."),
+        Column("text", "text", "What was said.", free_text=True),
+        Column("given_by", "text", "Who gave it.", personal=True),
+    ),
+)
+
+TRAINING = Table(
+    name="training",
+    description="Courses completed by the staff serving the client (a blank client: every client).",
+    id_column="training_id",
+    period_column="completed_on",
+    columns=(
+        Column("training_id", "id", "The training record's reference.", required=True),
+        Column(
+            "client_id",
+            "reference",
+            "The client whose team it was; blank: the team that serves every client.",
+        ),
+        Column(
+            "staff_ref",
+            "text",
+            "The trainee's internal staff reference: counted, never published.",
+            required=True,
+            personal=True,
+        ),
+        Column("role", "text", "The trainee's role, e.g. 'Service technician'."),
+        Column("course", "text", "The course.", required=True),
+        Column(
+            "kind",
+            "category",
+            "Customer service, technical, safety or other.",
+            allowed=TRAINING_KINDS,
+        ),
+        Column("completed_on", "date", "The date the course was completed.", required=True),
+        Column("hours", "number", "Hours of training.", minimum=0),
+        Column(
+            "result",
+            "category",
+            "Passed, failed or attended.",
+            allowed=("passed", "failed", "attended"),
+        ),
+        Column("expires_on", "date", "When the certificate expires, if it does."),
+    ),
+)
+
+WEATHER = Table(
+    name="weather",
+    description="Severe weather warnings in force (contract 10.2): the whole portfolio's, no "
+    "client's; a client's `sla.suspend_during` names those that stop its clocks.",
+    id_column=None,
+    period_column="start",
+    order=(("start", "end"),),
+    columns=(
+        Column("warning", "text", "The warning, e.g. T8, T10, Black rainstorm.", required=True),
+        Column("start", "timestamp", "When it was issued.", required=True),
+        Column("end", "timestamp", "When it was cancelled (blank: still in force)."),
+    ),
+)
+
+# Each client's records.
 TABLES: dict[str, Table] = {
-    table.name: table for table in (INCIDENTS, MAINTENANCE, COMPLAINTS, ACTIONS)
+    table.name: table for table in (INCIDENTS, MAINTENANCE, COMPLAINTS, ACTIONS, FEEDBACK, TRAINING)
 }
+# Every source: the clients' records and the portfolio's weather warnings.
+SOURCES: dict[str, Table] = TABLES | {WEATHER.name: WEATHER}

@@ -87,7 +87,7 @@ def compliance_trend(
         decimals=frame["decimals"].fillna(1).astype(int) if "decimals" in frame else 1,
     )[["period", "measure", "pct", "target", "decimals"]]
     focus = alt.selection_point(fields=["measure"], bind="legend", name="focus_measure")
-    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    x = _period_x()
     y = alt.Y(
         "pct:Q",
         title="Percent",
@@ -253,9 +253,7 @@ def preventive_on_time(
         .transform_fold(list(statuses.values()), as_=["status", "count"])
         .mark_bar()
         .encode(
-            x=alt.X(
-                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
-            ),
+            x=_period_x(),
             y=alt.Y("count:Q", title="Jobs due", stack="zero"),
             color=_status_colour("status", list(statuses.values())),
             tooltip=[
@@ -306,8 +304,7 @@ def availability_heatmap(
 
     Columns: system (display name), period, pct (NaN: no figure), optionally target.
     """
-    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
-    return _availability_cells(frame, "period", x, "Period", title, low)
+    return _availability_cells(frame, "period", _period_x(), "Period", title, low)
 
 
 def _availability_cells(
@@ -402,24 +399,68 @@ def action_status(
         status=lambda f: f["status"].astype(str).str.capitalize()
     )
     statuses = sorted(dict.fromkeys(data["status"].astype(str)), key=_status_rank)
-    chart = (
+    colour = _status_colour("status", statuses)
+    return _styled(_stacked_by_period(data, colour, "Status", "count", "Actions"), title)
+
+
+def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") -> alt.Chart:
+    """The mean survey score (1 to 5) of each period, with how many answers gave one; a
+    period without a score is a gap in the line.
+
+    Columns: period, score (mean, may be missing), surveys (count).
+    """
+    data = frame[["period", "score", "surveys"]]
+    base = alt.Chart(data).encode(
+        x=_period_x(),
+        y=alt.Y("score:Q", title="Mean score (1 to 5)", scale=alt.Scale(domain=[1, 5])),
+        tooltip=[
+            alt.Tooltip("period:O", title="Period"),
+            alt.Tooltip("score:Q", title="Mean score", format=".1f"),
+            alt.Tooltip("surveys:Q", title="Survey answers", format=",d"),
+        ],
+    )
+    line = base.mark_line(color=PALETTE[0]).properties(name="score")
+    points = base.mark_point(color=PALETTE[0], filled=True, size=50)
+    return _styled(alt.layer(line, points), title, decimals={"score": 1})
+
+
+def training_by_kind(frame: pd.DataFrame, title: str = "Courses completed by kind") -> alt.Chart:
+    """Courses completed in each period, stacked by kind of course.
+
+    Columns: period, kind (its display name), courses (count).
+    """
+    data = frame[["period", "kind", "courses"]]
+    colour = alt.Color(
+        "kind:N", title="Kind", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")
+    )
+    return _styled(_stacked_by_period(data, colour, "Kind", "courses", "Courses"), title)
+
+
+def _period_x() -> alt.X:
+    """The periods along the x axis, in the order given, labels level and never overlapping."""
+    return alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+
+
+def _stacked_by_period(
+    data: pd.DataFrame, colour: alt.Color, series_title: str, count: str, unit: str
+) -> alt.Chart:
+    """A bar per period of the `count` column summed, stacked by the colour's series."""
+    total = f"sum({count}):Q"
+    return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)
-            ),
-            y=alt.Y("sum(count):Q", title="Actions", stack="zero"),
-            color=_status_colour("status", statuses),
+            x=_period_x(),
+            y=alt.Y(total, title=unit, stack="zero"),
+            color=colour,
             tooltip=[
                 alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("sum(count):Q", title="Actions", format=",d"),
+                alt.Tooltip(colour.shorthand, title=series_title),
+                alt.Tooltip(total, title=unit, format=",d"),
             ],
         )
-        .properties(name="actions")
+        .properties(name=unit.lower())
     )
-    return _styled(chart, title)
 
 
 def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart_id: str) -> str:

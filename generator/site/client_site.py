@@ -22,6 +22,7 @@ from generator import __version__
 from generator.figures.metrics import Figures
 from generator.figures.report import client_metrics, metrics_json
 from generator.inputs.config import Client
+from generator.inputs.minutes import CONTENT_DIR
 from generator.inputs.read import Inputs
 from generator.site import charts
 from generator.site import hook as site_hook
@@ -30,7 +31,6 @@ from generator.site.render import render
 
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
-CONTENT_DIR = Path("content")
 SITE_HOOK = Path(site_hook.__file__)
 DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
@@ -45,6 +45,8 @@ NAV = [
     {"Sites": "sites/index.md"},
     {"Improvement actions and meetings": "actions.md"},
     {"Service agreement and methodology": "agreement.md"},
+    {"Training": "training.md"},
+    {"Licence and compliance": "compliance.md"},
     {"Downloads": "downloads.md"},
 ]
 
@@ -206,6 +208,11 @@ def input_fingerprint(
         digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
     # metrics.json: every figure of every period, the benchmark, the data counts, as_of.
     digest.update(metrics_json(client_metrics(figures, client, inputs.quality)).encode())
+    if figures.warnings is not None and any(v.terms.suspend_during for v in client.sla.versions):
+        # The service reports list the weather warnings, even those that stopped no clock.
+        digest.update(
+            pd.util.hash_pandas_object(figures.warnings, index=False).to_numpy().tobytes()
+        )
     for source, frame in sorted(records.items()):
         digest.update(f"{source} {list(frame.columns)}\n".encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())

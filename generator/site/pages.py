@@ -35,9 +35,11 @@ from generator.inputs.tables import TABLES
 from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
 from generator.site import charts
+from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
 from generator.site.sites import SitesView, sites_pages
+from generator.site.standards import StandardsView
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -178,7 +180,7 @@ class ClientView:
         rows = []
         for metric in HEADLINE:
             value = self.figure(metric, code)
-            target = metric.target_value(self.client)
+            target = metric.target_value(self.period(code)["targets"])
             before = self.figure(metric, previous) if previous is not None else None
             quartiles = None
             if (
@@ -311,10 +313,12 @@ class ClientView:
         return "24x7 clock (always open)" if name == ALWAYS_OPEN else f"{name} calendar"
 
     def used_calendars(self) -> dict[str, Any]:
-        sla = self.client.sla
-        names = {target.calendar for target in sla.incidents.values()}
-        if sla.complaints:
-            names.add(sla.complaints.calendar)
+        """The calendars of every version of the terms."""
+        names = set()
+        for version in self.client.sla.versions:
+            names |= {target.calendar for target in version.terms.incidents.values()}
+            if version.terms.complaints:
+                names.add(version.terms.complaints.calendar)
         return {
             name: self.config.calendars[name]
             for name in sorted(names)
@@ -370,6 +374,7 @@ class ClientView:
 
     def _response_times_data(self) -> tuple[pd.DataFrame, str]:
         records = self._recent_records("incidents")
+        terms = self.client.sla.in_force(self.figures.as_of.date())  # the targets now
         rows = []
         for measure, status, minutes in (
             ("Attend", "attend_status", "attend_minutes"),
@@ -399,9 +404,7 @@ class ClientView:
                         "median": quantiles[0.5],
                         "p75": quantiles[0.75],
                         "p90": quantiles[0.9],
-                        "target": float(
-                            getattr(self.client.sla.incidents[priority], measure.lower())
-                        ),
+                        "target": float(getattr(terms.incidents[priority], measure.lower())),
                     }
                 )
         description = (
@@ -502,9 +505,11 @@ def client_pages(
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
     context = {
         "view": view,
+        "standards": StandardsView(view),
         "client": client,
         "provider": inputs.config.provider,
         "metrics": METRICS,
+        "agreement": AgreementView(view),
     }
     sites = SitesView(view)
     pages = (
@@ -516,6 +521,8 @@ def client_pages(
         | render_page("complaints.md", "pages/complaints.md.j2", **context)
         | render_page("availability.md", "pages/availability.md.j2", **context)
         | render_page("actions.md", "pages/actions.md.j2", **context)
+        | render_page("training.md", "pages/training.md.j2", **context)
+        | render_page("compliance.md", "pages/compliance.md.j2", **context)
         | render_page(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
@@ -566,7 +573,7 @@ def trend_chart(view: ClientView) -> str:
                     "period": view.label(code),
                     "measure": metric.title,
                     "pct": view.figure(metric, code),
-                    "target": metric.target_value(view.client),
+                    "target": metric.target_value(view.period(code)["targets"]),
                     "decimals": metric.decimals,
                 }
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +101,7 @@ class SitesView:
             for key in path.split("."):
                 value = value.get(key) if isinstance(value, dict) else None
             metric = BY_ID[metric_id]
-            target = metric.target_value(self.client)
+            target = metric.target_value(self.view.period(code)["targets"])
             result.append(SiteFigure(path, metric, None if value is None else float(value), target))
         return result
 
@@ -259,9 +260,15 @@ class SitesView:
                 "system": systems.map(names).to_numpy(),
                 "day": np.datetime_as_string(rows["day"].to_numpy(dtype="datetime64[D]")),
                 "pct": rows["pct"].to_numpy(),
-                "target": self.client.sla.availability_target_pct,
             }
         )
+        # Each day read against the target in force that day (an agreed change may fall
+        # inside the 90 days): one lookup per distinct day, not per cell.
+        in_force = {
+            day: self.client.sla.in_force(date.fromisoformat(day)).availability_target_pct
+            for day in table["day"].unique()
+        }
+        table["target"] = table["day"].map(in_force).astype(float)
         table["against"] = charts.against_target(table)
         has_figure = table["pct"].notna().to_numpy()
         figure = np.where(has_figure, np.char.mod("%.2f", table["pct"].fillna(0).to_numpy()), "")
