@@ -18,7 +18,7 @@ import calendar as _calendar
 import re
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -1237,6 +1237,10 @@ class _Site:
     name: str
     systems: list[str]
     weight: float
+    hot: dict[str, float] = field(default_factory=dict)  # system -> how many times the faults
+
+    def system_weight(self, system: str) -> float:
+        return self.weight * _SYSTEM_WEIGHT[_SYS[system]] * self.hot.get(system, 1.0)
 
 
 @dataclass
@@ -1258,7 +1262,7 @@ class _Client:
 
     @property
     def weight(self) -> float:
-        return sum(s.weight * _SYSTEM_WEIGHT[_SYS[x]] for s in self.sites for x in s.systems)
+        return sum(s.system_weight(x) for s in self.sites for x in s.systems)
 
 
 def _sla(kind: str) -> dict[str, Any]:
@@ -1330,7 +1334,22 @@ def _people(rng: np.random.Generator, count: int, domain: str) -> tuple[list[str
     return names, emails
 
 
-def _sites(kind: str, short: str, prefix: str, rng: np.random.Generator) -> list[_Site]:
+# The flagship bank's 60 branches: a branch in every district, a second one in the busiest;
+# its faults gather at a few branches, each on one or two systems (ageing readers, a camera
+# cable run, a noisy alarm zone), so that its Sites pages show something to find.
+_FLAGSHIP_BRANCHES = 60
+_SECOND_BRANCH = "Plaza"
+_HOT_BRANCHES = {
+    7: {"access_control": 20.0},
+    19: {"cctv": 16.0},
+    33: {"intruder_alarm": 14.0, "access_control": 6.0},
+    52: {"cctv": 10.0},
+}
+
+
+def _sites(
+    kind: str, short: str, prefix: str, rng: np.random.Generator, flagship: bool = False
+) -> list[_Site]:
     core = ["cctv", "access_control", "intruder_alarm"]
     sites: list[_Site] = []
     if kind == "residential":
@@ -1345,7 +1364,13 @@ def _sites(kind: str, short: str, prefix: str, rng: np.random.Generator) -> list
     elif kind == "bank":
         branches = int(rng.integers(12, 31))
         districts = rng.permutation(len(_DISTRICTS))[:branches]
-        for i, d in enumerate(sorted(districts), start=1):
+        if flagship:
+            names = [f"{d} Branch" for d in _DISTRICTS]
+            names += [f"{d} {_SECOND_BRANCH} Branch" for d in _DISTRICTS]
+            for i, name in enumerate(names[:_FLAGSHIP_BRANCHES], start=1):
+                hot = dict(_HOT_BRANCHES.get(i, {}))
+                sites.append(_Site(f"BR{i:02d}", name, list(core), 0.06, hot))
+        for i, d in enumerate(sorted(districts) if not flagship else (), start=1):
             sites.append(_Site(f"BR{i:02d}", f"{_DISTRICTS[d]} Branch", list(core), 0.35))
         sites.append(_Site("HO", "Head Office", [*core, "fire_alarm_interface"], 2.0))
         if rng.random() < 0.5:
@@ -1410,7 +1435,7 @@ def _portfolio(clients: int, months: int, seed: int) -> list[_Client]:
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        sites = _sites(kind, short, prefix, rng)
+        sites = _sites(kind, short, prefix, rng, flagship=kind == "bank" and rnd == 0)
         staff = 4 + min(8, len(sites) // 3) + int(rng.integers(0, 3))
         residents = int(rng.integers(4, 9)) if kind in ("residential", "school") else 2
         domain = f"{slug.split('-')[0]}{slug.split('-')[-1][:3]}.example.com"
@@ -1518,6 +1543,25 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
             }
             for c in portfolio
         ],
+        # Outside reference figures for the scorecards: invented for the demo, and said so.
+        "benchmarks": [
+            _Flow(
+                {
+                    "figure": "availability_pct",
+                    "value": 99.9,
+                    "source": "Illustrative, not a published survey",
+                    "year": 2025,
+                }
+            ),
+            _Flow(
+                {
+                    "figure": "attend_pct",
+                    "value": 95.0,
+                    "source": "Illustrative, not a published survey",
+                    "year": 2025,
+                }
+            ),
+        ],
     }
     head = (
         "# Synthetic demo portfolio written by `svcsite demo` "
@@ -1609,7 +1653,7 @@ def _context(portfolio: list[_Client], months: int, seed: int, end: datetime) ->
                 pair_client.append(c.index)
                 pair_site.append(gs)
                 pair_system.append(_SYS[x])
-                pair_weight.append(s.weight * _SYSTEM_WEIGHT[_SYS[x]])
+                pair_weight.append(s.system_weight(x))
         off.append(len(people))
         cnt.append(len(c.people))
         staff.append(c.staff)

@@ -61,8 +61,11 @@ EMPTY_CLIENT = {
     "name": "Quiet Harbour Club",
     "reporting": "monthly",
     "password_env": None,
+    # Site ids as real exports spell them: with spaces, in Chinese (each gets a page).
     "sites": [
-        {"id": "QHC1", "name": "Quiet Harbour Clubhouse", "systems": ["cctv", "access_control"]}
+        {"id": "QHC1", "name": "Quiet Harbour Clubhouse", "systems": ["cctv", "access_control"]},
+        {"id": "Location 143", "name": "Pier Kiosk", "systems": ["access_control"]},
+        {"id": "中環分行", "name": "中環分行", "systems": ["cctv"]},
     ],
     "sla": {
         "incidents": {
@@ -548,10 +551,98 @@ def test_scorecard_shows_the_figures_of_metrics_json(demo_url: str, tab: Tab, cl
         expected = (
             [] if bench is None else [f"{bench[k]:.{decimals}f}" for k in ("p25", "median", "p75")]
         )
-        found = PERCENT.findall(row[bench_col])
+        portfolio_range, *published = row[bench_col].split("Published: ")
+        outside = [b for b in PORTFOLIO.get("benchmarks", []) if b["figure"] == bench_key]
+        assert published == [
+            f"{b['value']:.{decimals}f}% ({b['source']}, {b['year']})" for b in outside
+        ], f"{client} {row[0]} outside benchmarks: {published} vs {outside}"
+        found = PERCENT.findall(portfolio_range)
         assert sorted(found, key=float) == sorted(expected, key=float), (
             f"{client} {code} {row[0]} portfolio: {row[bench_col]!r} vs {bench}"
         )
+    tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3b. The bank's Sites: the index, a page per branch, instant navigation
+# ---------------------------------------------------------------------------------------------
+
+BANK = "pacific-orient-bank"
+SITE_ROWS = """() => Array.from(document.querySelectorAll('.svc-sortable table tbody tr')).map(
+    r => Array.from(r.cells).map(c => c.innerText.replace(/\u00a0/g, ' ').trim()))"""
+
+
+HOTSPOT_LINKS = """() => {
+    const links = [];
+    let element = document.getElementById('sites-that-missed-most').nextElementSibling;
+    while (element && element.tagName !== 'H2') {
+        element.querySelectorAll('a').forEach(a => links.push(a.href));
+        element = element.nextElementSibling;
+    }
+    return links;
+}"""
+
+
+def test_the_banks_sites_index_and_site_pages_load_and_draw(demo_url: str, tab: Tab) -> None:
+    page = tab.page
+    base = f"{demo_url}/{BANK}/"
+    open_page(tab, base)
+    config = next(c for c in PORTFOLIO["clients"] if c["id"] == BANK)
+    # The overview names the sites that missed most, linked.
+    hotspots = page.evaluate(HOTSPOT_LINKS)
+    assert hotspots and all("/sites/" in href for href in hotspots), hotspots
+
+    # Instant navigation to the index: every site, the most targets missed first.
+    page.evaluate("window.__marker = 1")
+    nav_link(page, "Sites").click()
+    page.wait_for_url(f"{base}sites/")
+    page.locator(".svc-sortable table").first.wait_for()
+    assert page.evaluate("window.__marker") == 1, "the Sites link did a full page load"
+    rows = page.evaluate(SITE_ROWS)
+    assert len(rows) == len(config["sites"]) == 61
+    missed = [int(row[-1]) for row in rows]
+    assert missed == sorted(missed, reverse=True), "the index is not worst first"
+    assert missed[0] >= 1
+    # Sortable: the reported incidents column, largest first on the second select.
+    header = page.locator(".svc-sortable th").nth(1)
+    header.click()
+    header.click()
+    reported = [int(row[1].replace(",", "")) for row in page.evaluate(SITE_ROWS)]
+    assert reported == sorted(reported, reverse=True), "the column did not sort"
+
+    # The worst site's page, instantly: its figures, its strip of 90 days per system.
+    first = page.locator(".svc-sortable tbody tr a").first
+    name = first.inner_text()
+    first.click()
+    page.locator(f"{ARTICLE} h1", has_text=name).first.wait_for()
+    assert page.evaluate("window.__marker") == 1, "the site link did a full page load"
+    site = next(s for s in config["sites"] if s["name"] == name)
+    strip = page.locator(".svc-strip")
+    assert strip.locator(".svc-strip__row").count() == len(site["systems"])
+    assert strip.locator(".svc-d").count() == 90 * len(site["systems"])
+    title = strip.locator(".svc-d").last.get_attribute("title")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}: \d+\.\d{2}% \((target met|below target|"
+                        r"a point or more below target)\)", title or ""), title  # fmt: skip
+    assert_charts_drawn(page)
+    text = article_text(page)
+    for heading in ("Daily availability", "Repeat faults", "Most frequent causes", "Open items"):
+        assert heading in text, f"{page.url}: no {heading}"
+    # The colour of a day read against the target: met and missed days look different.
+    colours = page.evaluate(
+        """() => Array.from(new Set(Array.from(document.querySelectorAll('.svc-d'))
+            .map(e => e.className + ' ' + getComputedStyle(e).backgroundColor)))"""
+    )
+    by_class = {c.split()[1]: c.split(" ", 2)[2] for c in colours}
+    if len(by_class) > 1:
+        assert len(set(by_class.values())) == len(by_class), by_class
+
+    # Back to the index, then a full load of a site page of its own.
+    page.get_by_role("link", name="All sites").first.click()
+    page.wait_for_url(f"{base}sites/")
+    page.locator(".svc-sortable table").first.wait_for()
+    open_page(tab, f"{base}sites/br07/")
+    assert page.locator(".svc-d").count() == 270
+    assert_charts_drawn(page)
     tab.assert_clean(demo_url)
 
 
@@ -656,6 +747,9 @@ EMPTY_PAGES = {
     "availability/": rf"no (outages?|incidents|records)|100\.00%|{DASH}",
     "actions/": r"\bno\b[^.]{0,60}\bactions?\b|no records",
     "reports/": DASH,
+    "sites/": DASH,
+    "sites/location-143/": r"no repeat faults",
+    "sites/中環分行/": r"no repeat faults",
     # The team serving every client trains for this client too: its courses, or none.
     "training/": r"courses|no training",
     "compliance/": r"licence",
@@ -681,9 +775,10 @@ def test_a_client_without_records_gets_complete_pages(empty_url: str, tab: Tab, 
     canvases = page.locator("figure.svc-chart .svc-chart__canvas").count()
     assert frames == canvases, f"{url}: a chart frame without a canvas"
     text = article_text(page)
-    assert frames or "no records to chart" in text.lower() or path in CHARTLESS, (
-        f"{url}: neither a chart nor a note that there is nothing to chart"
-    )
+    charted = frames or "no records to chart" in text.lower() or path in (*CHARTLESS, "sites/")
+    if path.startswith("sites/") and path != "sites/":  # its chart: the strip of its one system
+        charted = page.locator(".svc-strip .svc-d").count() == 90
+    assert charted, f"{url}: neither a chart nor a note that there is nothing to chart"
     blank = page.evaluate(BLANK_ROWS)
     assert not blank, f"{url}: table rows with every cell empty, in tables headed {blank}"
     broken = BROKEN_WORDS.findall(text)

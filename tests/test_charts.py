@@ -190,7 +190,7 @@ EXPECTED = [
         "availability_heatmap",
         ["rect", "rect"],
         {"x", "y", "tooltip"},
-        ["system", "period", "shown"],
+        ["system", "period", "shown", "against"],
         "System availability by period",
     ),
     (
@@ -296,14 +296,31 @@ def test_compliance_trend_draws_targets_dashed_and_highlights_from_the_legend():
     assert spec["params"][0]["bind"] == "legend"
 
 
-def test_availability_colours_separate_the_last_half_point():
+def test_availability_colours_read_against_the_target():
+    # without a target: a sequential scale clamped at 99, so that 99.5 and 100 differ
     spec = spec_of("availability_heatmap")
     scale = units(spec)[1]["encoding"]["color"]["scale"]
     assert scale["domain"] == [99.0, 100]
     assert scale["clamp"] is True
-    lower_target = availability_frame().assign(target=98.0)
-    spec = charts.availability_heatmap(lower_target).to_dict()
-    assert units(spec)[1]["encoding"]["color"]["scale"]["domain"] == [97.5, 100]
+    # with one: met, below, a point or more below, each its own colour, named in words
+    frame = availability_frame().assign(target=99.6)
+    spec = charts.availability_heatmap(frame).to_dict()
+    colour = units(spec)[1]["encoding"]["color"]
+    assert colour["field"] == "against"
+    assert dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True)) == {
+        "Target met": charts.GOOD,
+        "Below target": charts.LATE,
+        "A point or more below target": charts.BAD,
+    }
+    against = {
+        (row["system"], row["period"]): row["against"] for row in spec["datasets"].popitem()[1]
+    }
+    assert against == {
+        ("CCTV", "2026-09"): "Target met",
+        ("CCTV", "2026-10"): "Below target",
+        ("Access control", "2026-09"): "Target met",
+        ("Access control", "2026-10"): "no figure",
+    }
 
 
 def test_status_colours_mean_the_same_on_every_chart():

@@ -32,6 +32,7 @@ def test_the_contract_example_loads(tmp_path: Path) -> None:
     assert harbour.sla.complaints.resolve == 5400.0
     assert config.client("kowloon-school").reporting == "quarterly"
     assert config.client("kowloon-school").sla.maintenance is None
+    assert harbour.repeat_window_days == 30  # the default
 
 
 @pytest.mark.parametrize(
@@ -118,6 +119,30 @@ def test_the_contract_example_loads(tmp_path: Path) -> None:
             "      maintenance: {grace_days: 7, target_pct: 98}",
             "      maintenance: {target_pct: 98}",
             "clients[0].sla.maintenance.grace_days: required key is missing",
+        ),
+        (
+            "    reporting: quarterly",
+            "    reporting: quarterly\n    repeat_window_days: 0",
+            "clients[1].repeat_window_days: Input should be greater than or equal to 1 (got 0)",
+        ),
+        (
+            "    reporting: quarterly",
+            "    reporting: quarterly\n    repeat_window_days: 30 days",
+            "clients[1].repeat_window_days: Input should be a valid integer (got '30 days')",
+        ),
+        (
+            "timezone: Asia/Hong_Kong",
+            "timezone: Asia/Hong_Kong\nbenchmarks:\n"
+            "  - {figure: attend_pct, value: 93, source: Survey, year: 2025}\n"
+            "  - {figure: attend_rate, value: 93, source: Survey, year: 2025}",
+            "benchmarks[1].figure: unknown figure 'attend_rate'; expected one of attend_pct, "
+            "restore_pct, preventive_on_time_pct, complaint_resolve_pct, availability_pct",
+        ),
+        (
+            "timezone: Asia/Hong_Kong",
+            "timezone: Asia/Hong_Kong\nbenchmarks:\n"
+            "  - {figure: availability_pct, value: 99.9, year: 2025}",
+            "benchmarks[0].source: required key is missing",
         ),
     ],
 )

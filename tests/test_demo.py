@@ -110,7 +110,10 @@ def test_a_different_seed_gives_different_data(small, tmp_path: Path) -> None:
 def test_clients_yml_follows_the_contract(clean) -> None:
     data, summary = clean
     doc = yaml.safe_load((data / "clients.yml").read_text(encoding="utf-8"))
-    assert list(doc) == ["provider", "timezone", "as_of", "calendars", "clients"]
+    assert list(doc) == ["provider", "timezone", "as_of", "calendars", "clients", "benchmarks"]
+    # outside reference figures, said to be illustrative
+    assert [b["figure"] for b in doc["benchmarks"]] == ["availability_pct", "attend_pct"]
+    assert all("Illustrative" in b["source"] for b in doc["benchmarks"])
     assert set(doc["provider"]) == {"name", "email", "phone", "licence", "personal_data", "safety"}
     assert doc["timezone"] == "Asia/Hong_Kong"
     assert doc["as_of"] == datetime(2026, 11, 1, 0, 0)  # the end of the data window
@@ -161,6 +164,9 @@ def test_clients_yml_follows_the_contract(clean) -> None:
     # reporting quarterly, a data centre with a 1-hour P1 attendance target
     assert clients[0]["id"] == "harbour-tower"
     assert max(len(c["sites"]) for c in clients) >= 12
+    # the bank: 60 branches and a head office, its faults gathered at a few branches
+    bank = next(c for c in clients if c["id"] == "pacific-orient-bank")
+    assert sum(s["id"].startswith("BR") for s in bank["sites"]) == 60
     assert any(c["reporting"] == "quarterly" for c in clients)
     assert any(c["sla"]["incidents"]["P1"]["attend"] == "1h" for c in clients)
     systems = {x for c in clients for s in c["sites"] for x in s["systems"]}
@@ -364,3 +370,17 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
         write_demo(tmp_path, clients=0)
     with pytest.raises(ValueError):
         write_demo(tmp_path, months=0)
+
+
+def test_the_banks_faults_gather_at_a_few_branches_and_systems(clean) -> None:
+    data, _ = clean
+    incidents = pd.read_csv(data / "incidents.csv", usecols=["client_id", "site_id", "system"])
+    branches = incidents[
+        (incidents["client_id"] == "pacific-orient-bank")
+        & incidents["site_id"].str.startswith("BR")
+    ]
+    per_pair = branches.groupby(["site_id", "system"]).size().sort_values(ascending=False)
+    # 4 of 180 (branch, system) pairs (2%) hold more than a fifth of the branches' faults
+    hot = per_pair.head(4)
+    assert hot.sum() > len(branches) / 5, per_pair.head(8)
+    assert set(hot.index.get_level_values("site_id")) <= {"BR07", "BR19", "BR33", "BR52"}

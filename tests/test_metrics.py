@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ACTIONS_HEADER, COMPLAINTS_HEADER, INCIDENTS_HEADER, MAINTENANCE_HEADER, write
 from generator.figures.metrics import compute_figures
@@ -129,6 +132,7 @@ def job(
     *,
     client: str = "alpha",
     site: str = "A1",
+    system: str = "cctv",
 ) -> str:
     return _row(
         MAINTENANCE_HEADER,
@@ -136,7 +140,7 @@ def job(
             "job_id": job_id,
             "client_id": client,
             "site_id": site,
-            "system": "cctv",
+            "system": system,
             "kind": kind,
             "due_date": due,
             "completed_at": completed,
@@ -345,6 +349,7 @@ def test_attend_across_holidays_and_extra_closed(tmp_path: Path) -> None:
     assert may == {
         "reported": 0,
         "by_priority": {"P1": 0, "P2": 0, "P3": 0, "P4": 0},
+        "repeat": 0,
         "attend": NO_JUDGEMENT,
         "restore": NO_JUDGEMENT,
     }
@@ -475,6 +480,7 @@ def test_as_of_leaves_later_records_out_and_later_times_blank(tmp_path: Path) ->
     assert october["incidents"] == {
         "reported": 4,  # A-1, A-2, A-5, A-6
         "by_priority": {"P1": 2, "P2": 1, "P3": 1, "P4": 0},
+        "repeat": 3,  # A1 cctv: A-2 (10-12), then A-6, A-1, A-5 within 30 days after it
         "attend": {
             "met": 3,  # A-2 60, A-5 1, A-6 60
             "breached": 0,
@@ -603,6 +609,7 @@ def test_every_period_from_first_record_to_as_of_and_month_edges(tmp_path: Path)
     assert august["incidents"] == {
         "reported": 0,
         "by_priority": {"P1": 0, "P2": 0, "P3": 0, "P4": 0},
+        "repeat": 0,
         "attend": NO_JUDGEMENT,
         "restore": NO_JUDGEMENT,
     }
@@ -1143,11 +1150,17 @@ JUDGED_KEYS = {
     k: None
     for k in ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
 }
+SITE_KEYS = {
+    "incidents": {"reported": None, "repeat": None, "attend": JUDGED_KEYS, "restore": JUDGED_KEYS},
+    "availability_pct": None,
+    "preventive": {"due": None, "on_time_pct": None},
+}
 PERIOD_KEYS = {
     "period": None,
     "incidents": {
         "reported": None,
         "by_priority": {"P1": None, "P2": None, "P3": None, "P4": None},
+        "repeat": None,
         "attend": JUDGED_KEYS,
         "restore": JUDGED_KEYS,
     },
@@ -1187,6 +1200,7 @@ PERIOD_KEYS = {
     },
     "benchmark": {},
     "credits": None,
+    "by_site": {site: SITE_KEYS for site in ("A1", "A2")},
 }
 COUNT_KEYS = {k: None for k in ("received", "used", "superseded", "quarantined")}
 
@@ -1303,3 +1317,182 @@ def test_absent_source_is_null_and_data_counts(tmp_path: Path) -> None:
     }
     for absent in ("complaints", "actions"):
         assert doc["data"].get(absent) is None
+
+
+# ---- sites (contract 11) ----------------------------------------------------------------------
+
+
+def test_repeat_faults_look_back_the_clients_window_per_site_and_system(tmp_path: Path) -> None:
+    yml = CLIENTS_YML.replace(
+        "    reporting: monthly\n", "    reporting: monthly\n    repeat_window_days: 10\n", 1
+    )
+    data = make_portfolio(
+        tmp_path / "data",
+        [
+            inc("R-1", "2026-09-25 10:00", priority="P1"),  # first at A1 cctv
+            inc("R-2", "2026-10-05 10:00", priority="P1"),  # 10 days after R-1: repeat
+            inc("R-3", "2026-10-15 10:01", priority="P1"),  # 10 days 1 minute after R-2: not
+            inc("R-4", "2026-10-15 10:01", priority="P1"),  # same instant as R-3: not
+            inc("R-5", "2026-10-16 10:00", priority="P1"),  # a day after R-3/R-4: repeat
+            inc("R-6", "2026-10-16 11:00", priority="P1", system="access_control"),  # not
+            inc("R-7", "2026-10-17 10:00", priority="P1", site="A2"),  # other site: not
+            inc("R-8", "2026-10-17 10:00", priority="P1", client="beta", site="B1"),  # beta: not
+            inc("R-9", "2026-10-20 10:00", priority="P1", client="beta", site="B1"),  # 3 d: repeat
+        ],
+        clients_yml=yml,
+    )
+    alpha = document(data, "alpha", "2026-10-31 23:59")
+    assert period(alpha, "2026-09")["incidents"]["repeat"] == 0
+    assert period(alpha, "2026-10")["incidents"]["repeat"] == 2  # R-2, R-5
+    october = period(alpha, "2026-10")["by_site"]
+    assert october["A1"]["incidents"]["repeat"] == 2
+    assert october["A2"]["incidents"]["repeat"] == 0
+    beta = document(data, "beta", "2026-10-31 23:59")
+    assert beta["periods"][-1]["incidents"]["repeat"] == 1  # R-9: beta's default 30 days
+
+
+def test_figures_per_site(tmp_path: Path) -> None:
+    # as_of Sat 2026-10-31 23:59: October's length is 31 days = 44640 minutes.
+    data = make_portfolio(
+        tmp_path / "data",
+        [
+            # A1: attend 60 met, restore 120 met (P1: 120/480)
+            inc("S-1", "2026-10-05 10:00", "2026-10-05 11:00", "2026-10-05 12:00", priority="P1"),
+            # A1: attend 180 breached, restore 300 met; an outage of the access control: 300 min
+            inc(
+                "S-2",
+                "2026-10-06 10:00",
+                "2026-10-06 13:00",
+                "2026-10-06 15:00",
+                priority="P1",
+                system="access_control",
+                outage="true",
+            ),
+            # A2: attend 30 met, restore 1440 breached (P1), outage of 1440 min
+            inc(
+                "S-3",
+                "2026-10-07 10:00",
+                "2026-10-07 10:30",
+                "2026-10-08 10:00",
+                priority="P1",
+                site="A2",
+                outage="true",
+            ),
+        ],
+        maintenance=[
+            job("M-1", "preventive", "2026-10-01", "2026-10-02 10:00", "completed"),  # A1 on time
+            job("M-2", "preventive", "2026-10-01", "2026-10-20 10:00", "completed", site="A2"),
+            job("M-3", "preventive", "2026-10-02", status="cancelled", site="A2"),
+        ],
+    )
+    october = period(document(data, "alpha", "2026-10-31 23:59"), "2026-10")
+    a1, a2 = october["by_site"]["A1"], october["by_site"]["A2"]
+    assert a1["incidents"]["reported"] == 2
+    assert a1["incidents"]["attend"] == {
+        "met": 1, "breached": 1, "pending": 0, "compliance_pct": 50.0,
+        "median_minutes": 120.0, "p90_minutes": pytest.approx(168.0),  # 60 + 0.9 * 120
+    }  # fmt: skip
+    assert a1["incidents"]["restore"]["compliance_pct"] == 100.0
+    assert a2["incidents"]["restore"] == {
+        "met": 0, "breached": 1, "pending": 0, "compliance_pct": 0.0,
+        "median_minutes": 1440.0, "p90_minutes": 1440.0,
+    }  # fmt: skip
+    # A1: mean of cctv 100 and access control 1 - 300/44640; A2: cctv 1 - 1440/44640
+    assert a1["availability_pct"] == pytest.approx((100 + (1 - 300 / 44640) * 100) / 2)
+    assert a2["availability_pct"] == pytest.approx((1 - 1440 / 44640) * 100)
+    assert a1["preventive"] == {"due": 1, "on_time_pct": 100.0}
+    # M-2: deadline 10-08, completed 10-20: late; M-3 cancelled: due, but not judged
+    assert a2["preventive"] == {"due": 2, "on_time_pct": 0.0}
+    assert list(october["by_site"]) == ["A1", "A2"]  # clients.yml's order
+
+
+SITES_YML = CLIENTS_YML.replace(
+    "      - {id: A2, name: Alpha Two, systems: [cctv]}\n",
+    "      - {id: A2, name: Alpha Two, systems: [cctv]}\n"
+    "      - {id: 中環分行, name: Central Branch, systems: [cctv, access_control]}\n"
+    "      - {id: Location 143, name: Kiosk, systems: [access_control]}\n",
+)
+SITE_SYSTEMS = [
+    ("A1", "cctv"),
+    ("A1", "access_control"),
+    ("A2", "cctv"),
+    ("中環分行", "cctv"),
+    ("中環分行", "access_control"),
+    ("Location 143", "access_control"),
+]
+_instants = st.integers(0, 90 * 24 * 60).map(
+    lambda minutes: pd.Timestamp("2026-08-01 00:00") + pd.Timedelta(minutes=minutes)
+)
+_incident = st.tuples(
+    st.sampled_from(SITE_SYSTEMS),
+    st.sampled_from(["P1", "P2", "P3", "P4"]),
+    _instants,
+    st.sampled_from([None, 30, 600, 3000]),  # attended after (minutes)
+    st.sampled_from([None, 60, 2000, 9000]),  # resolved after (minutes)
+    st.booleans(),
+)
+_job = st.tuples(
+    st.sampled_from(SITE_SYSTEMS),
+    st.integers(0, 90),  # due, days after 2026-08-01
+    st.sampled_from([None, 2, 20]),  # completed after (days)
+    st.sampled_from(["open", "completed", "cancelled"]),
+)
+
+
+def _at(instant: pd.Timestamp) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M")
+
+
+@settings(max_examples=25, deadline=None)
+@given(incidents=st.lists(_incident, max_size=40), jobs=st.lists(_job, max_size=15))
+def test_site_figures_add_up_to_the_clients(incidents: list, jobs: list) -> None:
+    """Summed or pooled over the sites, the by_site counts are the client's, every period."""
+    rows = []
+    for number, ((site, system), priority, reported, attend, restore, outage) in enumerate(
+        incidents
+    ):
+        resolved = reported + pd.Timedelta(minutes=restore) if restore else None
+        attended = reported + pd.Timedelta(minutes=attend) if attend else None
+        if attended and resolved and attended > resolved:
+            attended = resolved
+        rows.append(inc(f"I-{number}", _at(reported), _at(attended) if attended else "",
+                        _at(resolved) if resolved else "", priority=priority, site=site,
+                        system=system, outage=str(outage).lower()))  # fmt: skip
+    job_rows = []
+    for number, ((site, system), due, done, status) in enumerate(jobs):
+        due_date = pd.Timestamp("2026-08-01") + pd.Timedelta(days=due)
+        completed = _at(due_date + pd.Timedelta(days=done, hours=10)) if done else ""
+        if status == "completed" and not completed:
+            status = "open"
+        completed = completed if status == "completed" else ""
+        job_rows.append(
+            job(
+                f"M-{number}",
+                "preventive",
+                str(due_date.date()),
+                completed,
+                status,
+                site=site,
+                system=system,
+            )
+        )
+    with TemporaryDirectory() as folder:
+        data = make_portfolio(Path(folder), rows, maintenance=job_rows, clients_yml=SITES_YML)
+        doc = document(data, "alpha", "2026-10-31 23:59")
+    for entry in doc["periods"]:
+        sites = entry["by_site"].values()
+        assert len(entry["by_site"]) == 4
+        client = entry["incidents"]
+        for key in ("reported", "repeat"):
+            assert sum(site["incidents"][key] for site in sites) == client[key]
+        for part in ("attend", "restore"):
+            for count in ("met", "breached", "pending"):
+                assert sum(site["incidents"][part][count] for site in sites) == client[part][count]
+        assert (
+            sum(s["preventive"]["due"] for s in sites) == entry["maintenance"]["preventive"]["due"]
+        )
+        # availability: the client's overall figure is the mean over every (site, system) pair,
+        # so the sites' figures weighted by their number of systems give it back
+        weights = [2, 1, 2, 1]
+        pooled = sum(w * s["availability_pct"] for w, s in zip(weights, sites, strict=True)) / 6
+        assert pooled == pytest.approx(entry["availability"]["overall_pct"])

@@ -12,7 +12,14 @@ import markdown
 import pandas as pd
 import pytest
 
-from conftest import CLIENTS_YML, INCIDENTS, write
+from conftest import (
+    ACTIONS_HEADER,
+    CLIENTS_YML,
+    COMPLAINTS_HEADER,
+    INCIDENTS,
+    MAINTENANCE_HEADER,
+    write,
+)
 from generator.figures.definitions import METRICS
 from generator.figures.metrics import compute_figures
 from generator.figures.report import SHAPE
@@ -68,6 +75,18 @@ def test_every_page_renders_for_a_client_with_no_records_at_all(portfolio: Path)
     assert "No incidents were reported in this period." in pages["reports/2026-10.md"]
     assert "No records to chart yet" in pages["incidents.md"]
     assert "No maintenance records supplied" in pages["maintenance.md"]
+    assert "No repeat faults in October\u00a02026." in pages["sites/e1.md"]
+    assert "No site missed a target" in pages["index.md"]
+    # With every source supplied, but none of them holding a record of this client.
+    for name, header in (
+        ("maintenance", MAINTENANCE_HEADER),
+        ("complaints", COMPLAINTS_HEADER),
+        ("actions", ACTIONS_HEADER),
+    ):
+        write(portfolio / f"{name}.csv", header + "\n")
+    site = pages_for(portfolio, "empty-estate")["sites/e1.md"]
+    assert "No preventive job is overdue at this site." in site
+    assert "No complaint about this site is open." in site
     assert "0 complaints" not in pages["complaints.md"]
     assert pages["downloads/incidents.csv"].splitlines() == [
         "incident_id,client_id,site_id,system,priority,reported_at,attended_at,resolved_at,"
@@ -123,3 +142,58 @@ def test_personal_data_never_reaches_pages_or_downloads(portfolio: Path, person:
     for path, text in pages.items():
         for secret in (person, "9123 4567", "2345-6789", "tm.chan@example.com", "A123456", "Lee"):
             assert secret not in text, (path, secret)
+
+
+def test_the_sites_index_puts_the_worst_site_first_and_the_overview_names_it(
+    portfolio: Path,
+) -> None:
+    # A second site, Podium 2: INC-4 is attended after 8 hours on a 2-hour target and
+    # restored after 32 on an 8-hour one; HT1's incidents met theirs.
+    yml = CLIENTS_YML.replace(
+        "      - {id: HT1, name: Harbour Tower, systems: [cctv, access_control, intruder_alarm]}\n",
+        "      - {id: HT1, name: Harbour Tower, systems: [cctv, access_control, intruder_alarm]}\n"
+        "      - {id: Podium 2, name: Podium, systems: [cctv]}\n",
+    )
+    write(portfolio / "clients.yml", yml)
+    extra = (
+        "INC-4,harbour-tower,Podium 2,cctv,P1,2026-10-20 10:00,2026-10-20 18:00,"
+        "2026-10-21 18:00,,,true,Cable cut,Camera 1 down,\n"
+        "INC-5,harbour-tower,Podium 2,cctv,P1,2026-10-25 10:00,2026-10-25 11:00,"
+        "2026-10-25 12:00,,,false,Cable cut,Camera 1 down again,\n"
+    )
+    write(portfolio / "incidents.csv", INCIDENTS + extra)
+    pages = pages_for(portfolio, "harbour-tower")
+    assert {"sites/index.md", "sites/ht1.md", "sites/podium-2.md"} <= set(pages)
+    index = html(pages, "sites/index.md")
+    assert re.findall(r'<td><a href="([^"]+)">', index) == ["podium-2.md", "ht1.md"]
+    overview = html(pages, "index.md")
+    hot = overview.split("Sites that missed most")[1].split("<h2")[0]
+    assert re.findall(r'<td><a href="([^"]+)">', hot) == ["sites/podium-2.md"]
+    page = html(pages, "sites/podium-2.md")
+    # INC-5 came 5 days after INC-4 on the same camera system: a repeat fault, with INC-4
+    # (the record behind it) listed before it.
+    repeats = page.split("<h2>Repeat faults</h2>")[1]
+    assert re.findall(r"<tr><td>(INC&#45;\d)</td>", repeats) == ["INC&#45;4", "INC&#45;5"]
+    assert "<td><strong>repeat</strong></td>" in repeats.split("INC&#45;5")[1]
+    document = json.loads(pages["downloads/metrics.json"])
+    assert document["periods"][-1]["by_site"]["Podium 2"]["incidents"]["repeat"] == 1
+    assert document["periods"][-1]["incidents"]["repeat"] == 1
+
+
+def test_an_outside_benchmark_is_shown_beside_the_portfolio_range_with_its_source(
+    portfolio: Path,
+) -> None:
+    yml = CLIENTS_YML.replace(
+        "timezone: Asia/Hong_Kong\n",
+        "timezone: Asia/Hong_Kong\nbenchmarks:\n"
+        "  - {figure: availability_pct, value: 99.9, source: Illustrative survey, year: 2025}\n",
+        1,
+    )
+    write(portfolio / "clients.yml", yml)
+    pages = pages_for(portfolio, "harbour-tower")
+    for path in ("index.md", "reports/2026-10.md"):
+        scorecard = html(pages, path)
+        row = next(r for r in scorecard.split("<tr>") if r.startswith("<td>System availability"))
+        assert "Published: 99.90% (Illustrative survey, 2025)" in row, path
+        assert "Published" not in scorecard.split("<td>Incidents attended")[1].split("</tr>")[0]
+    assert "| System availability | 99.90% | Illustrative survey | 2025 |" in pages["agreement.md"]

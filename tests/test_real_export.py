@@ -8,6 +8,7 @@ import csv
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from test_cli import svcsite
@@ -150,3 +151,30 @@ def test_the_pages_and_downloads_name_the_sites_as_the_export_does(
     assert ("INC0004", "Location 14") in re.findall(
         r"<tr><td>(INC\d+)</td><td>([^<]*)</td>", school
     )
+
+
+def test_sites_named_with_spaces_and_chinese_get_working_pages(
+    built: tuple[Path, str, str],
+) -> None:
+    site, _, _ = built
+    client = site / "tsing-yi-mall"
+    metrics = json.loads((client / "downloads/metrics.json").read_text())
+    (october,) = metrics["periods"]
+    assert list(october["by_site"]) == ["Location 143", "中環分行"]
+    assert october["by_site"]["中環分行"]["incidents"]["reported"] == 1
+    index = (client / "sites/index.html").read_text(encoding="utf-8")
+    # Each site's page is linked from the index, at its slug.
+    links = re.findall(r'<a href="([^"]+)">(Location 143|中環分行)</a>', index)
+    assert sorted((unquote(href), name) for href, name in links) == [
+        ("location-143/", "Location 143"),
+        ("中環分行/", "中環分行"),
+    ]
+    for slug, name in (("location-143", "Location 143"), ("中環分行", "中環分行")):
+        page = (client / "sites" / slug / "index.html").read_text(encoding="utf-8")
+        assert "<h1 id=" in page and name in page
+        assert 'class="svc-strip"' in page  # the daily strip, spliced in after Markdown
+        assert "svcsite-fragment" not in page
+    # The strip of 中環分行: one cell a day of its one system, the day's figure on hover.
+    page = (client / "sites/中環分行/index.html").read_text(encoding="utf-8")
+    assert page.count('<i class="svc-d svc-d--') == 90
+    assert 'title="2026-10-12: 100.00% (target met)"' in page

@@ -62,6 +62,15 @@ METRICS: tuple[Metric, ...] = (
         "Every incident reported in the period (by the time it was reported), whatever its state.",
     ),
     Metric(
+        "repeat_faults",
+        "Repeat faults",
+        "incidents.repeat",
+        "count",
+        "Incidents of the period whose system at the same site had another incident reported within the "
+        "agreed repeat window (in days) before their own report: the same fault coming back.",
+        direction="lower",
+    ),
+    Metric(
         "attend_pct",
         "Incidents attended within target",
         "incidents.attend.compliance_pct",
@@ -331,3 +340,17 @@ BENCHMARKED = (
     "availability_pct",
 )
 BENCHMARK_MIN_CLIENTS = 5
+
+# The figures of each site (`by_site` in metrics.json, contract 11): its path within a site
+# -> the client-level figure it restricts to the site (title, unit, target, methodology).
+SITE_FIGURES = {
+    "incidents.reported": "incidents_reported",
+    "incidents.repeat": "repeat_faults",
+    "incidents.attend.compliance_pct": "attend_pct",
+    "incidents.restore.compliance_pct": "restore_pct",
+    "availability_pct": "availability_pct",
+    "preventive.due": "preventive_due",
+    "preventive.on_time_pct": "preventive_on_time_pct",
+}
+# Of those, the figures judged against a target: a site "misses" each one below it.
+SITE_TARGETED = tuple(path for path, metric in SITE_FIGURES.items() if BY_ID[metric].target)

@@ -87,6 +87,8 @@ class Figures:
     records: dict[str, pd.DataFrame]  # each source's records as at as_of, judged
     periods: dict[Granularity, pd.DataFrame]  # (client_id, period) -> figure columns
     benchmark: dict[Granularity, pd.DataFrame]  # period -> "<metric>.<clients|p25|median|p75>"
+    sites: dict[Granularity, pd.DataFrame]  # (client_id, site_id, period) -> by_site columns
+    daily: pd.DataFrame  # by client_id (sorted): site_id, system, day, pct; last STRIP_DAYS days
     warnings: pd.DataFrame | None = None  # severe weather warnings as at as_of (end: NaT in force)
 
 
@@ -118,9 +120,12 @@ def compute_figures(
         judged["training"] = judge_training(records["training"], config, as_of)
     if "actions" in records or "minutes" in records:
         judged["meetings"] = meeting_register(records.get("minutes"), judged.get("actions"))
-    periods = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
+    both = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
+    periods = {g: clients for g, (clients, _) in both.items()}
+    sites = {g: by_site for g, (_, by_site) in both.items()}
+    daily = daily_availability(judged.get("incidents"), config, as_of)
     benchmarks = {g: benchmark(periods[g]) for g in GRANULARITIES}
-    return Figures(as_of, judged, periods, benchmarks, warnings)
+    return Figures(as_of, judged, periods, benchmarks, sites, daily, warnings)
 
 
 # Few distinct values each: as categories, grouping and filtering 1M rows stays cheap.
@@ -382,7 +387,37 @@ def judge_incidents(
         frame["restore_target"].to_numpy(float),
         frame["resolved_at"].notna().to_numpy(),
     )
+    frame["repeat"] = repeat_faults(frame, config)
     return frame
+
+
+def repeat_faults(incidents: pd.DataFrame, config: Config) -> np.ndarray:
+    """Whether each incident is a repeat fault: its (site, system) had another incident
+    reported in the client's `repeat_window_days` days before its own report (strictly
+    before: incidents reported at the same instant do not repeat each other)."""
+    window = {c.id: pd.Timedelta(days=c.repeat_window_days).value for c in config.clients}
+    keys = ["client_id", "site_id", "system"]
+    frame = pd.DataFrame(
+        {
+            "client_id": incidents["client_id"].astype(str).to_numpy(),
+            "site_id": incidents["site_id"].astype(str).to_numpy(),
+            "system": incidents["system"].astype(str).to_numpy(),
+            "at": _ns(incidents["reported_at"]),
+        }
+    ).sort_values([*keys, "at"], kind="stable")
+    same_group = (frame[keys] == frame[keys].shift()).all(axis=1).to_numpy()
+    at = frame["at"].to_numpy()
+    previous = np.concatenate([[0], at[:-1]]) if len(at) else at
+    # A run of one group's incidents reported at the same instant: each looks back from the
+    # run's first incident, to the one reported before the run.
+    run_start = ~(same_group & (at == previous))
+    run = np.cumsum(run_start) - 1
+    looks_back = (same_group & run_start)[run_start][run]
+    before = previous[run_start][run]
+    limit = frame["client_id"].map(window).to_numpy(dtype="int64")
+    repeat = np.zeros(len(frame), dtype=bool)
+    repeat[frame.index.to_numpy()] = looks_back & (at - before <= limit)
+    return repeat
 
 
 SUSPEND_SEPARATOR = "\n"  # between the labels of a version's `suspend_during`
@@ -492,9 +527,10 @@ def judge_actions(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 def per_period(
     judged: dict[str, pd.DataFrame], config: Config, as_of: pd.Timestamp, granularity: Granularity
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per (client, period) from each client's first record to as_of, empty periods
-    included; a column per figure, named by its path in metrics.json."""
+    included, a column per figure named by its path in metrics.json; and the same periods per
+    site of each client, a column per figure of `by_site` (contract 11)."""
     keyed = {
         name: _with_period(frame, START_COLUMN[name], granularity) for name, frame in judged.items()
     }
@@ -519,13 +555,66 @@ def per_period(
     figures[counts] = figures[counts].fillna(0).astype("int64")
     if "training" in keyed:  # hours: a sum, 0 in a period without training
         figures["training.hours"] = figures["training.hours"].fillna(0.0)
-    availability = availability_figures(
-        judged.get("incidents"), config, as_of, granularity, grid.index
-    )
-    figures = figures.join(availability, how="left").join(
+    cells = availability_cells(judged.get("incidents"), config, as_of, granularity, grid.index)
+    figures = figures.join(availability_figures(cells), how="left").join(
         period_terms(config, grid.index, as_of, granularity)
     )
-    return figures.join(credit_figures(figures, config, granularity))
+    figures = figures.join(credit_figures(figures, config, granularity))
+    return figures, site_figures(keyed, config, grid.index, cells)
+
+
+def site_figures(
+    keyed: dict[str, pd.DataFrame],
+    config: Config,
+    grid: pd.MultiIndex,
+    cells: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per (client, site, period) of the client's periods, a column per figure of
+    `by_site`: each computed as the client's figure, grouped by site as well."""
+    sites = pd.DataFrame(
+        [(c.id, s.id) for c in config.clients for s in c.sites], columns=["client_id", "site_id"]
+    )
+    index = grid.to_frame(index=False).merge(sites, on="client_id")
+    frame = pd.DataFrame(index=pd.MultiIndex.from_frame(index[list(SITE_KEYS)]))
+    parts = []
+    incidents = keyed.get("incidents")
+    if incidents is not None:
+        groups = incidents.groupby(list(SITE_KEYS), observed=True)
+        figures = pd.DataFrame(
+            {"incidents.reported": groups.size(), "incidents.repeat": groups["repeat"].sum()}
+        )
+        for part in ("attend", "restore"):
+            figures = figures.join(
+                _rates(
+                    incidents,
+                    f"{part}_status",
+                    f"{part}_minutes",
+                    f"incidents.{part}",
+                    keys=SITE_KEYS,
+                )
+            )
+        parts.append(figures)
+    maintenance = keyed.get("maintenance")
+    if maintenance is not None:
+        preventive = maintenance[maintenance["kind"] == "preventive"]
+        counts = _count_by(preventive, "job_status", ["on_time", "late", "overdue"], SITE_KEYS)
+        judged_total = counts.sum(axis=1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "preventive.due": preventive.groupby(list(SITE_KEYS), observed=True).size(),
+                    "preventive.on_time_pct": counts["on_time"]
+                    / judged_total.where(judged_total > 0)
+                    * 100,
+                }
+            )
+        )
+    if parts:
+        frame = frame.join(parts, how="left")
+    counts = [c for c in frame.columns if _is_count(c)]
+    frame[counts] = frame[counts].fillna(0).astype("int64")
+    availability = cells.groupby(list(SITE_KEYS))["availability"].mean()
+    return frame.join(availability.rename("availability_pct"), how="left")
 
 
 def _is_count(column: str) -> bool:
@@ -569,9 +658,15 @@ def _period_grid(
     return pd.DataFrame(index=index)
 
 
-def _count_by(frame: pd.DataFrame, column: str, values: list[str]) -> pd.DataFrame:
-    """Rows per (client, period) and value of `column`, a column per value."""
-    counts = frame.groupby(["client_id", "period", column], observed=True).size()
+CLIENT_KEYS = ("client_id", "period")
+SITE_KEYS = ("client_id", "site_id", "period")
+
+
+def _count_by(
+    frame: pd.DataFrame, column: str, values: list[str], keys: tuple[str, ...] = CLIENT_KEYS
+) -> pd.DataFrame:
+    """Rows per (client, period) (or `keys`) and value of `column`, a column per value."""
+    counts = frame.groupby([*keys, column], observed=True).size()
     return counts.unstack(column, fill_value=0).reindex(columns=values, fill_value=0)
 
 
@@ -581,14 +676,16 @@ def _rates(
     minutes: str,
     prefix: str,
     statuses: tuple[str, ...] = (MET, BREACHED, PENDING),
+    keys: tuple[str, ...] = CLIENT_KEYS,
 ) -> pd.DataFrame:
-    """met / breached / pending counts, compliance %, median and p90 of the judged minutes."""
-    counts = _count_by(frame, status, list(statuses))
+    """met / breached / pending counts, compliance %, median and p90 of the judged minutes,
+    per (client, period) or `keys`."""
+    counts = _count_by(frame, status, list(statuses), keys)
     judged_total = counts[MET] + counts[BREACHED]
     result = counts.add_prefix(f"{prefix}.")
     result[f"{prefix}.compliance_pct"] = (counts[MET] / judged_total.where(judged_total > 0)) * 100
     timed = frame[frame[status].isin([MET, BREACHED]) & frame[minutes].notna()]
-    quantiles = timed.groupby(["client_id", "period"])[minutes].quantile([0.5, 0.9]).unstack()
+    quantiles = timed.groupby(list(keys), observed=True)[minutes].quantile([0.5, 0.9]).unstack()
     result[f"{prefix}.median_minutes"] = quantiles.get(0.5)
     result[f"{prefix}.p90_minutes"] = quantiles.get(0.9)
     return result
@@ -597,7 +694,10 @@ def _rates(
 def _incident_figures(incidents: pd.DataFrame, config: Config) -> pd.DataFrame:
     priorities = sorted({p for client in config.clients for p in client.sla.incidents})
     by_priority = _count_by(incidents, "priority", priorities)
-    result = pd.DataFrame({"incidents.reported": incidents.groupby(["client_id", "period"]).size()})
+    groups = incidents.groupby(list(CLIENT_KEYS), observed=True)
+    result = pd.DataFrame(
+        {"incidents.reported": groups.size(), "incidents.repeat": groups["repeat"].sum()}
+    )
     result = result.join(by_priority.add_prefix("incidents.by_priority."))
     result = result.join(_rates(incidents, "attend_status", "attend_minutes", "incidents.attend"))
     return result.join(_rates(incidents, "restore_status", "restore_minutes", "incidents.restore"))
@@ -767,14 +867,14 @@ def credit_figures(figures: pd.DataFrame, config: Config, granularity: Granulari
 # ---- availability ----------------------------------------------------------------------------
 
 
-def availability_figures(
+def availability_cells(
     incidents: pd.DataFrame | None,
     config: Config,
     as_of: pd.Timestamp,
     granularity: Granularity,
     grid: pd.MultiIndex,
 ) -> pd.DataFrame:
-    """Availability per (client, period): overall and per system, from merged outages."""
+    """Availability (%) of each (client, period, site, system), from merged outages."""
     pairs = pd.DataFrame(
         [(c.id, s.id, system) for c in config.clients for s in c.sites for system in s.systems],
         columns=["client_id", "site_id", "system"],
@@ -789,6 +889,11 @@ def availability_figures(
     else:
         down = _down_seconds(incidents, as_of, cells, granularity, config.timezone)
     cells["availability"] = (1 - down / cells["length"].where(cells["length"] > 0)) * 100
+    return cells
+
+
+def availability_figures(cells: pd.DataFrame) -> pd.DataFrame:
+    """Availability per (client, period): overall and per system."""
     overall = (
         cells.groupby(["client_id", "period"])["availability"]
         .mean()
@@ -798,6 +903,34 @@ def availability_figures(
         cells.groupby(["client_id", "period", "system"])["availability"].mean().unstack("system")
     )
     return pd.concat([overall, by_system.add_prefix("availability.by_system.")], axis=1)
+
+
+STRIP_DAYS = 90  # the daily availability strip of a site page (contract 11)
+
+
+def daily_availability(
+    incidents: pd.DataFrame | None, config: Config, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Availability of every (client, site, system) on each of the last STRIP_DAYS local days
+    up to as_of (the day as_of falls in counts up to as_of), the whole portfolio at once;
+    indexed by client."""
+    last = period_of(as_of - pd.Timedelta(1, "ns"), "day")
+    days = np.arange(last - STRIP_DAYS + 1, last + 1)
+    grid = pd.MultiIndex.from_product(
+        [[c.id for c in config.clients], days], names=["client_id", "period"]
+    )
+    cells = availability_cells(incidents, config, as_of, "day", grid)
+    day = pd.PeriodIndex.from_ordinals(cells["period"].astype("int64"), freq="D").start_time
+    frame = pd.DataFrame(
+        {
+            "site_id": cells["site_id"].to_numpy(),
+            "system": cells["system"].to_numpy(),
+            "day": day,
+            "pct": cells["availability"].to_numpy(),
+        },
+        index=pd.Index(cells["client_id"].to_numpy(), name="client_id"),
+    )
+    return frame.sort_index(kind="stable")  # a client's rows: one lookup, not a scan
 
 
 def merged_outages(incidents: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -7,9 +7,9 @@ from typing import Literal
 
 import pandas as pd
 
-Granularity = Literal["month", "quarter"]
+Granularity = Literal["month", "quarter", "day"]  # days: the availability strips
 GRANULARITIES: tuple[Granularity, ...] = ("month", "quarter")
-_FREQUENCY = {"month": "M", "quarter": "Q"}
+_FREQUENCY = {"month": "M", "quarter": "Q", "day": "D"}
 REPORTING = {"monthly": "month", "quarterly": "quarter"}
 
 
@@ -34,7 +34,7 @@ def period_of(instant: pd.Timestamp, granularity: Granularity) -> int:
 
 def label(code: int, granularity: Granularity) -> str:
     period = pd.Period(ordinal=code, freq=_FREQUENCY[granularity])
-    return str(period) if granularity == "month" else f"{period.year}-Q{period.quarter}"
+    return str(period) if granularity != "quarter" else f"{period.year}-Q{period.quarter}"
 
 
 def bounds(

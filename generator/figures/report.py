@@ -4,6 +4,7 @@ before is taken from consecutive periods of this document, on the scorecard.)"""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from typing import Any
@@ -16,6 +17,7 @@ from generator.figures.periods import REPORTING, Granularity, label, period_code
 from generator.inputs.config import Client
 from generator.inputs.quality import DataQuality, RowCounts
 from generator.inputs.tables import FEEDBACK_KINDS, TRAINING_KINDS
+from generator.safety.redact import redact_text
 
 _JUDGED = ("met", "breached", "pending", "compliance_pct", "median_minutes", "p90_minutes")
 # The shape of one period in metrics.json; "*" stands for the client's own priorities or systems.
@@ -23,6 +25,7 @@ SHAPE: dict[str, Any] = {
     "incidents": {
         "reported": None,
         "by_priority": "*priorities",
+        "repeat": None,
         "attend": _JUDGED,
         "restore": _JUDGED,
     },
@@ -43,6 +46,12 @@ SHAPE: dict[str, Any] = {
     "feedback": ("received", *FEEDBACK_KINDS, "survey_mean"),
     "meetings": ("working", "senior", "ad_hoc"),
     "training": {"courses": None, "staff": None, "hours": None, "by_kind": TRAINING_KINDS},
+}
+# The shape of one site within a period's `by_site` (contract 11).
+SITE_SHAPE: dict[str, Any] = {
+    "incidents": {"reported": None, "repeat": None, "attend": _JUDGED, "restore": _JUDGED},
+    "availability_pct": None,
+    "preventive": ("due", "on_time_pct"),
 }
 
 
@@ -65,6 +74,7 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
         "priorities": list(client.sla.incidents),
         "systems": sorted({system for site in client.sites for system in site.systems}),
     }
+    by_site = _by_site(figures, client, granularity, keys)
     periods = []
     # One client's periods: a few dozen at most. to_dict keeps each column's own type.
     for code, values in frame.to_dict(orient="index").items():
@@ -73,6 +83,7 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
             entry[section] = _nest(section, shape, values, keys)
         entry["targets"] = {key: _value(values.get(f"targets.{key}")) for key in TARGETS}
         entry["benchmark"] = _benchmark(benchmark, int(code))
+        entry["by_site"] = by_site.get(int(code), {})
         entry["credits"] = _credits(values)
         periods.append(entry)
     return {
@@ -84,6 +95,39 @@ def client_metrics(figures: Figures, client: Client, quality: DataQuality) -> di
 
 
 SHAPE_SOURCES = ("incidents", "maintenance", "complaints", "actions", "feedback", "training")
+
+
+def client_site_periods(figures: Figures, client: Client) -> pd.DataFrame:
+    """The client's `by_site` columns, one row per (site id, period code)."""
+    frame = figures.sites[granularity_of(client)]
+    return frame.xs(client.id, level="client_id")
+
+
+def published_site_ids(client: Client) -> dict[str, str]:
+    """Each site id as published (metrics.json's keys): redacted like every text."""
+    ids = [site.id for site in client.sites]
+    return dict(zip(ids, redact_text(pd.Series(ids, dtype="str"), client.people), strict=True))
+
+
+def _by_site(
+    figures: Figures, client: Client, granularity: Granularity, keys: dict[str, list[str]]
+) -> dict[int, dict[str, Any]]:
+    """Period code -> published site id -> the site's figures, in clients.yml's site order."""
+    frame = client_site_periods(figures, client)
+    names = published_site_ids(client)
+    order = {site_id: position for position, site_id in enumerate(names)}
+    rows = frame.reset_index()
+    rows = rows.assign(_order=rows["site_id"].astype(str).map(order)).sort_values(
+        ["period", "_order"], kind="stable"
+    )
+    result: dict[int, dict[str, Any]] = {}
+    columns = list(frame.columns)
+    for code, site_id, *values in rows[["period", "site_id", *columns]].itertuples(index=False):
+        row = dict(zip(columns, values, strict=True))
+        result.setdefault(int(code), {})[names[str(site_id)]] = {
+            section: _nest(section, shape, row, keys) for section, shape in SITE_SHAPE.items()
+        }
+    return result
 
 
 def _nest(path: str, shape: Any, values: dict[str, Any], keys: dict[str, list[str]]) -> Any:
@@ -150,7 +194,18 @@ def _counts(quality: DataQuality, client_id: str, source: str) -> dict[str, int]
 
 
 def metrics_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    """The document with a line per key and per period. Indenting every key would take
+    Python's pure encoder (ten times slower than the C one): with sixty sites a period, most
+    of a bank's page time."""
+    dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
+    lines = []
+    for key, value in document.items():
+        if key == "periods" and value:
+            text = "[\n  " + ",\n  ".join(dump(period) for period in value) + "\n ]"
+        else:
+            text = dump(value)
+        lines.append(f"{dump(key)}: {text}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
 
 
 def breaches(records: dict[str, pd.DataFrame], granularity: Granularity) -> pd.DataFrame:

@@ -309,22 +309,48 @@ class Client(Strict):
     people: list[str] = Field(default_factory=list)
     sites: list[Site] = Field(min_length=1)
     sla: Sla
+    # A repeat fault: an incident whose (site, system) had another in this many days before.
+    repeat_window_days: int = Field(default=30, ge=1, le=366, strict=True)
 
     @cached_property
     def site_slugs(self) -> dict[str, str]:
-        """Each site id's slug, for wherever a file name or URL needs one: `slug(id)`, and
-        when an earlier site (in clients.yml order) has it already, the first free one of
-        `-2`, `-3`... Appending a site never changes the slugs of the others."""
-        slugs: dict[str, str] = {}
-        taken: set[str] = set()
-        for site in self.sites:
-            base = candidate = slug(site.id)
-            number = 2
-            while candidate in taken:
-                candidate, number = f"{base}-{number}", number + 1
-            slugs[site.id] = candidate
-            taken.add(candidate)
-        return slugs
+        """Each site id's slug, for wherever a file name or URL needs one (`unique_slugs`)."""
+        ids = [site.id for site in self.sites]
+        return dict(zip(ids, unique_slugs(ids), strict=True))
+
+
+def unique_slugs(texts: list[str]) -> list[str]:
+    """`slug(text)` of each text, and when an earlier text (in order) has it already, the
+    first free one of `-2`, `-3`... Appending a text never changes the slugs of the others."""
+    slugs: list[str] = []
+    taken: set[str] = set()
+    for text in texts:
+        base = candidate = slug(text)
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        slugs.append(candidate)
+        taken.add(candidate)
+    return slugs
+
+
+class OutsideBenchmark(Strict):
+    """A published reference figure from outside the portfolio (contract 11), shown beside
+    the portfolio range wherever that figure appears, with where it comes from."""
+
+    figure: str  # a benchmarked figure's id, e.g. attend_pct
+    value: Percent
+    source: Annotated[str, Field(min_length=1)]
+    year: int = Field(ge=1900, le=2100)
+
+    @field_validator("figure")
+    @classmethod
+    def _benchmarked(cls, figure: str) -> str:
+        from generator.figures.definitions import BENCHMARKED  # it imports this module
+
+        if figure not in BENCHMARKED:
+            raise ValueError(f"unknown figure {figure!r}; expected one of {', '.join(BENCHMARKED)}")
+        return figure
 
 
 class Source(Strict):
@@ -364,6 +390,7 @@ class Config(Strict):
     calendars: dict[str, CalendarConfig] = Field(default_factory=dict)
     clients: list[Client] = Field(min_length=1)
     sources: dict[Literal[tuple(SOURCES)], Source] = Field(default_factory=dict)  # type: ignore[valid-type]
+    benchmarks: list[OutsideBenchmark] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert
 
@@ -298,22 +299,32 @@ def complaints_by_category(
 def availability_heatmap(
     frame: pd.DataFrame, title: str = "System availability by period", low: float | None = None
 ) -> alt.LayerChart:
-    """System x period cells coloured by availability, the scale clamped at `low` so that
-    99.5 and 100 look different (default: half a point under the lowest target, at most 99;
-    lower figures take the darkest colour). Periods without a figure are pale grey.
+    """System x period cells coloured by availability read against the target (see
+    `_availability_colour`). Periods without a figure are pale grey.
 
     Columns: system (display name), period, pct (NaN: no figure), optionally target.
     """
+    return _availability_cells(frame, "period", _period_x(), "Period", title, low)
+
+
+def _availability_cells(
+    frame: pd.DataFrame,
+    field: str,
+    x: alt.X,
+    field_title: str,
+    title: str,
+    low: float | None = None,
+) -> alt.LayerChart:
     data = frame.assign(pct=_numbers(frame["pct"]))[
-        ["system", "period", "pct", *(["target"] if "target" in frame else [])]
+        ["system", field, "pct", *(["target"] if "target" in frame else [])]
     ]
-    low = _availability_floor(data) if low is None else low
-    x = _period_x()
+    data = data.assign(against=against_target(data))
     y = alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=160))
     tooltip = [
         alt.Tooltip("system:N", title="System"),
-        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip(f"{field}:O", title=field_title),
         alt.Tooltip("shown:N", title="Availability"),
+        alt.Tooltip("against:N", title="Against target"),
     ]
     base = alt.Chart(data).transform_calculate(
         shown="isValid(datum.pct) ? format(datum.pct, '.2f') + '%' : 'no figure'"
@@ -326,23 +337,54 @@ def availability_heatmap(
     cells = (
         base.transform_filter("isValid(datum.pct)")
         .mark_rect()
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "pct:Q",
-                title="Availability %",
-                scale=alt.Scale(scheme="orangered", reverse=True, domain=[low, 100], clamp=True),
-                legend=alt.Legend(
-                    orient="bottom", format=".1f", values=[low, (low + 100) / 2, 100]
-                ),
-            ),
-            tooltip=tooltip,
-        )
+        .encode(x=x, y=y, color=_availability_colour(data, low), tooltip=tooltip)
     )
     chart = alt.layer(missing.properties(name="no_figure"), cells.properties(name="cells"))
     return _styled(
         chart, title, decimals={"pct": 2, "target": 2}, height=28 * data["system"].nunique()
+    )
+
+
+AT_TARGET = "Target met"
+BELOW_TARGET = "Below target"
+FAR_BELOW = "A point or more below target"
+
+
+def against_target(data: pd.DataFrame) -> pd.Series:
+    """Each cell read against its target, in words (the tooltip and the data table)."""
+    if "target" not in data:
+        return pd.Series("no target agreed", index=data.index)
+    target = _numbers(data["target"])
+    words = pd.Series(
+        np.select(
+            [data["pct"] >= target, data["pct"] >= target - 1, data["pct"].notna()],
+            [AT_TARGET, BELOW_TARGET, FAR_BELOW],
+            "no figure",
+        ),
+        index=data.index,
+    )
+    return words.where(target.notna(), "no target agreed")
+
+
+def _availability_colour(data: pd.DataFrame, low: float | None) -> alt.Color:
+    """Read against the target: the target met in the good colour, below it in the late one,
+    a point or more below in the bad one; a reader sees at once which cells missed. Without
+    a target, a sequential scale clamped at `low` (default 99: 99.5 and 100 look different)."""
+    if (data["against"] != "no target agreed").any():
+        bands = [AT_TARGET, BELOW_TARGET, FAR_BELOW]
+        return alt.Color(
+            "against:N",
+            title=None,
+            sort=bands,
+            scale=alt.Scale(domain=bands, range=[GOOD, LATE, BAD]),
+            legend=alt.Legend(orient="bottom"),
+        )
+    low = 99.0 if low is None else low
+    return alt.Color(
+        "pct:Q",
+        title="Availability %",
+        scale=alt.Scale(scheme="orangered", reverse=True, domain=[low, 100], clamp=True),
+        legend=alt.Legend(orient="bottom", format=".1f", values=[low, (low + 100) / 2, 100]),
     )
 
 
@@ -584,13 +626,6 @@ def _floor(data: pd.DataFrame) -> float:
     if values.empty:
         return 0.0
     return float(max(0, math.floor((values.min() - 5) / 10) * 10))
-
-
-def _availability_floor(data: pd.DataFrame) -> float:
-    """Half a point under the lowest target, at most 99: lower figures all take the
-    darkest colour, so that the colours are spent where the target is."""
-    targets = data["target"].dropna() if "target" in data else pd.Series(dtype=float)
-    return min(99.0, float(targets.min()) - 0.5) if len(targets) else 99.0
 
 
 def _numbers(values: pd.Series) -> pd.Series:

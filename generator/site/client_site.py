@@ -42,6 +42,7 @@ NAV = [
     {"Maintenance": "maintenance.md"},
     {"Complaints and feedback": "complaints.md"},
     {"System availability": "availability.md"},
+    {"Sites": "sites/index.md"},
     {"Improvement actions and meetings": "actions.md"},
     {"Service agreement and methodology": "agreement.md"},
     {"Training": "training.md"},
@@ -114,8 +115,9 @@ def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
     minutes = [item for item in extra if "minutes" in next(iter(item.values()))]
     other = [item for item in extra if item not in minutes]
     nav: list[dict[str, object]] = list(NAV)
-    if minutes:  # newest first, in a group of their own
-        nav.insert(7, {"Meeting minutes": minutes[::-1]})
+    if minutes:  # newest first, in a group of their own, after the actions
+        after = next(i for i, item in enumerate(nav) if "actions.md" in item.values()) + 1
+        nav.insert(after, {"Meeting minutes": minutes[::-1]})
     return nav + other
 
 
@@ -201,7 +203,7 @@ def input_fingerprint(
     digest.update(client.model_dump_json().encode())
     digest.update(config.provider.model_dump_json().encode())
     digest.update(f"{config.timezone}\n{sorted(inputs.quality.absent)}\n".encode())
-    digest.update(config.model_dump_json(include={"calendars"}).encode())
+    digest.update(config.model_dump_json(include={"calendars", "benchmarks"}).encode())
     if client.password_env:  # a new password must rebuild (only its hash is kept)
         digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
     # metrics.json: every figure of every period, the benchmark, the data counts, as_of.

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.figures.definitions import HEADLINE, METRICS, Metric
+from generator.figures.definitions import BY_ID, HEADLINE, METRICS, Metric
 from generator.figures.metrics import START_COLUMN, Figures
 from generator.figures.periods import bounds, label, period_codes
 from generator.figures.report import (
@@ -38,6 +38,7 @@ from generator.site import charts
 from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
+from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
 
 CHARTS = {
@@ -135,6 +136,9 @@ class ClientView:
         """One period of metrics.json, e.g. period(code)["incidents"]["attend"]["met"]."""
         return self.document["periods"][self.codes.index(code)]
 
+    def metric(self, metric_id: str) -> Metric:
+        return BY_ID[metric_id]
+
     def figure(self, metric: Metric, code: int) -> float | None:
         value: Any = self.period(code)
         for key in metric.path.split("."):
@@ -196,6 +200,7 @@ class ClientView:
                     "met": metric.meets(value, target),
                     "change": None if value is None or before is None else value - before,
                     "benchmark": quartiles,
+                    "outside": [b for b in self.config.benchmarks if b.figure == metric.id],
                     "supplied": metric.source in self.present or metric.source == "availability",
                 }
             )
@@ -455,13 +460,15 @@ class ClientView:
                 "system": system["name"],
                 "period": self.label(code),
                 "pct": self.period(code)["availability"]["by_system"][system["id"]],
+                "target": self.client.sla.availability_target_pct,
             }
             for code in self.trend_codes()
             for system in self.systems()
         ]
-        return pd.DataFrame(
-            rows
-        ), "Availability of each system in each period, in percent of the period's time."
+        return pd.DataFrame(rows), (
+            "Availability of each system in each period, in percent of the period's time, "
+            "read against the target: met, below it, or a point or more below it."
+        )
 
     def _actions_data(self) -> tuple[pd.DataFrame, str]:
         rows = []
@@ -504,8 +511,11 @@ def client_pages(
         "metrics": METRICS,
         "agreement": AgreementView(view),
     }
+    sites = SitesView(view)
     pages = (
-        render_page("index.md", "pages/overview.md.j2", **context, trend=trend_chart(view))
+        render_page(
+            "index.md", "pages/overview.md.j2", **context, trend=trend_chart(view), sites=sites
+        )
         | render_page("incidents.md", "pages/incidents.md.j2", **context)
         | render_page("maintenance.md", "pages/maintenance.md.j2", **context)
         | render_page("complaints.md", "pages/complaints.md.j2", **context)
@@ -517,6 +527,7 @@ def client_pages(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
         | render_page("reports/index.md", "pages/reports.md.j2", **context)
+        | sites_pages(sites, render_page, context)
     )
     for code in view.codes:
         pages |= render_page(
