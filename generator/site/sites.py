@@ -24,7 +24,7 @@ from generator.figures.definitions import BY_ID, SITE_FIGURES, SITE_TARGETED, Me
 from generator.figures.report import published_site_ids
 from generator.inputs.config import Client, Site, system_name, unique_slugs
 from generator.site import charts
-from generator.site.render import DASH, number, pct
+from generator.site.render import number, pct
 
 if TYPE_CHECKING:  # pages imports this module
     from generator.site.pages import ClientView
@@ -105,6 +105,16 @@ class SitesView:
             result.append(SiteFigure(path, metric, None if value is None else float(value), target))
         return result
 
+    def period_rows(self, site: Site) -> str:
+        """The table rows of the site's figures per period, the latest first (made here: a
+        template macro per row would be called some fifteen hundred times a bank)."""
+        return "\n".join(
+            f"<tr><td>{html.escape(self.view.title(code))}</td>"
+            + "".join(f'<td class="svc-num">{f.cell}</td>' for f in self.figures(site, code))
+            + "</tr>"
+            for code in reversed(self.view.codes)
+        )
+
     @cached_property
     def ranked(self) -> list[dict[str, Any]]:
         """Each site with its latest-period figures, the worst first: the most targets
@@ -144,10 +154,16 @@ class SitesView:
         """Rows (of `columns`) as records, per site."""
         if frame.empty:
             return {}
+        # A row without a site id ("": no site's) belongs on no site's page.
+        site_ids = frame["site_id"].astype("string").fillna("").to_numpy(dtype=object)
+        order = np.argsort(site_ids, kind="stable")  # each site's rows together, in order
         shown = frame[columns] if columns is not None else frame
+        records = shown.iloc[order].to_dict("records")
+        sites, starts = np.unique(site_ids[order], return_index=True)
+        ends = [*starts[1:], len(records)]
         return {
-            str(site_id): rows.to_dict("records")
-            for site_id, rows in shown.groupby(frame["site_id"].astype(str), sort=False)
+            str(site_id): records[start:end]
+            for site_id, start, end in zip(sites, starts, ends, strict=True)
         }
 
     def _records(
@@ -280,15 +296,15 @@ class SitesView:
             + np.char.lower(against.astype(str)).astype(object) + ')"></i>'
         )  # fmt: skip
         below = table["against"].isin([charts.BELOW_TARGET, charts.FAR_BELOW]).to_numpy()
-        values = np.where(has_figure, figure, DASH).astype(object) + np.where(below, " below", "")
-        days = table["day"].to_numpy(object)
+        runs = _runs(table.assign(shown=shown))
         systems_of: dict[str, list[tuple[str, np.ndarray]]] = {}
         for (site_id, system), positions in table.groupby(
             ["site_id", "system"], sort=False
         ).indices.items():
             systems_of.setdefault(site_id, []).append((system, positions))
+        days = table["day"].to_numpy(object)
         return {
-            site_id: _strip(systems, days, cells, values, below)
+            site_id: _strip(systems, days, cells, below, runs.get(site_id, ""))
             for site_id, systems in systems_of.items()
         }
 
@@ -296,16 +312,42 @@ class SitesView:
         return self._strips.get(site.id, "<p><em>No days to show yet.</em></p>")
 
 
+def _runs(table: pd.DataFrame) -> dict[str, str]:
+    """Each site's text alternative to its strip: the table rows of its days, a row per run
+    of consecutive days a system had the same figure and reading (most days of most systems
+    are one run at 100%, so every day's figure is told in a few rows, not ninety)."""
+    keys = table[["site_id", "system", "shown", "against"]]
+    starts = (keys != keys.shift()).any(axis=1)
+    runs = table.groupby(starts.cumsum().to_numpy(), sort=False).agg(
+        site_id=("site_id", "first"),
+        system=("system", "first"),
+        first=("day", "first"),
+        last=("day", "last"),
+        days=("day", "size"),
+        shown=("shown", "first"),
+        against=("against", "first"),
+    )
+    one_day = runs["days"] == 1
+    span = runs["first"].where(one_day, runs["first"] + " to " + runs["last"])
+    rows = (
+        "<tr><td>" + runs["system"].map(html.escape) + "</td><td>" + span
+        + '</td><td class="svc-num">' + runs["days"].astype(str)
+        + '</td><td class="svc-num">' + runs["shown"]
+        + "</td><td>" + runs["against"].map(html.escape) + "</td></tr>"
+    )  # fmt: skip
+    return rows.groupby(runs["site_id"].to_numpy(), sort=False).agg("\n".join).to_dict()
+
+
 def _strip(
     systems: list[tuple[str, np.ndarray]],
     days: np.ndarray,
     cells: np.ndarray,
-    values: np.ndarray,
     below: np.ndarray,
+    runs: str,
 ) -> str:
     """One site's strip: per system (its name, the positions of its days) a row of cells
     (the day's figure on hover), a caption, and every day's figure in a data table (the text
-    alternative), a column per system."""
+    alternative), a row per run of days with the same figure."""
     lines = ['<figure class="svc-strip">']
     for system, positions in systems:
         label = html.escape(
@@ -330,16 +372,10 @@ def _strip(
         '<details class="svc-chart__data">',
         "<summary>Data table</summary>",
         "<table>",
-        "<thead><tr><th>Day</th>"
-        + "".join(f'<th class="svc-num">{html.escape(name)} (%)</th>' for name, _ in systems)
-        + "</tr></thead>",
+        '<thead><tr><th>System</th><th>Days</th><th class="svc-num">Number of days</th>'
+        '<th class="svc-num">Availability each day</th><th>Against target</th></tr></thead>',
         "<tbody>",
-        *(
-            f"<tr><td>{days[position]}</td>"
-            + "".join(f'<td class="svc-num">{values[p[n]]}</td>' for _, p in systems)
-            + "</tr>"
-            for n, position in enumerate(first)
-        ),
+        runs,
         "</tbody>",
         "</table>",
         "</details>",
