@@ -7,14 +7,19 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from test_cli import svcsite
 
 from conftest import CLIENTS_YML, write
 from generator.errors import InputError
-from generator.inputs.config import SITE_SLUG_LENGTH, Client, load_config, slug, system_name
+from generator.inputs.config import (
+    SITE_SLUG_LENGTH,
+    load_config,
+    slug,
+    system_name,
+    unique_slugs,
+)
 
 
 def config_errors(tmp_path: Path, text: str) -> list[str]:
@@ -277,12 +282,14 @@ def test_site_ids_are_any_text_as_the_exports_spell_them(tmp_path: Path) -> None
         "KB-1.a",
         "location-143",
     ]
-    assert school.site_slugs == {
-        "Location 143": "location-143",
-        "中環分行": "中環分行",
-        "KB-1.a": "kb-1-a",
-        "location-143": "location-143-2",
-    }
+    assert unique_slugs([site.id for site in school.sites]) == [
+        "location-143",
+        "中環分行",
+        "kb-1-a",
+        "location-143-2",
+    ]
+    # A site called "Index" does not take the Sites index's page.
+    assert unique_slugs(["Index", "index"], reserved=("index",)) == ["index-2", "index-3"]
 
 
 @pytest.mark.parametrize(
@@ -303,24 +310,20 @@ def test_a_site_slug_keeps_the_letters_and_digits(text: str, expected: str) -> N
     assert slug(text) == expected
 
 
-def client_with_sites(site_ids: list[str]) -> Client:
-    client = yaml.safe_load(CLIENTS_YML)["clients"][1]
-    client["sites"] = [{"id": site_id, "name": "x", "systems": ["cctv"]} for site_id in site_ids]
-    return Client.model_validate(client)
-
-
 # An id as an export may spell it; ids are unique once their surrounding spaces are gone.
 SITE_IDS = st.lists(
     st.text(min_size=1, max_size=80).filter(str.strip), min_size=1, max_size=12, unique_by=str.strip
 )
 
 
-@given(SITE_IDS)
-def test_site_slugs_are_unique_non_empty_url_safe_and_stable(site_ids: list[str]) -> None:
-    slugs = client_with_sites(site_ids).site_slugs
-    assert list(slugs) == [site_id.strip() for site_id in site_ids]
-    values = list(slugs.values())
+@given(SITE_IDS, st.sampled_from([(), ("index",)]))
+def test_site_slugs_are_unique_non_empty_url_safe_and_stable(
+    site_ids: list[str], reserved: tuple[str, ...]
+) -> None:
+    values = unique_slugs(site_ids, reserved)
+    assert len(values) == len(site_ids)
     assert len(set(values)) == len(values)
+    assert not set(values) & set(reserved)
     for value in values:
         # One path segment, readable: letters, digits (any script) and inner single hyphens,
         # NFC, short enough for a file name.
@@ -329,6 +332,6 @@ def test_site_slugs_are_unique_non_empty_url_safe_and_stable(site_ids: list[str]
         assert unicodedata.normalize("NFC", value) == value
         assert len(value.encode()) <= 255
     # Deterministic, and appending a site never changes the slugs of the others.
-    assert client_with_sites(site_ids).site_slugs == slugs
+    assert unique_slugs(site_ids, reserved) == values
     if len(site_ids) > 1:
-        assert list(client_with_sites(site_ids[:-1]).site_slugs.values()) == values[:-1]
+        assert unique_slugs(site_ids[:-1], reserved) == values[:-1]

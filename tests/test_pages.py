@@ -180,6 +180,22 @@ def test_the_sites_index_puts_the_worst_site_first_and_the_overview_names_it(
     assert document["periods"][-1]["incidents"]["repeat"] == 1
 
 
+def test_a_site_called_index_gets_a_page_of_its_own_beside_the_sites_index(
+    portfolio: Path,
+) -> None:
+    yml = CLIENTS_YML.replace(
+        "      - {id: HT1, name: Harbour Tower, systems: [cctv, access_control, intruder_alarm]}\n",
+        "      - {id: HT1, name: Harbour Tower, systems: [cctv, access_control, intruder_alarm]}\n"
+        "      - {id: Index, name: Index Building, systems: [cctv]}\n",
+    )
+    write(portfolio / "clients.yml", yml)
+    pages = pages_for(portfolio, "harbour-tower")
+    assert "All sites" not in pages["sites/index.md"]  # still the index, not a site's page
+    assert "# Index Building" in pages["sites/index-2.md"]
+    index = html(pages, "sites/index.md")
+    assert sorted(re.findall(r'<td><a href="([^"]+)">', index)) == ["ht1.md", "index-2.md"]
+
+
 def test_an_outside_benchmark_is_shown_beside_the_portfolio_range_with_its_source(
     portfolio: Path,
 ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -86,7 +86,7 @@ def slug(text: str) -> str:
     """A readable URL path segment and file name for `text`: its letters and digits, in
     lower case, any other run of characters one hyphen ('Location 143' -> 'location-143',
     '中環分行' -> '中環分行'); 'site' for text without a letter or a digit. Not unique by
-    itself: see `Client.site_slugs`."""
+    itself: see `unique_slugs`."""
     normal = unicodedata.normalize("NFKC", text).lower()
     kept = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in normal)
     words = "-".join(kept.split())[:SITE_SLUG_LENGTH].strip("-")
@@ -312,18 +312,13 @@ class Client(Strict):
     # A repeat fault: an incident whose (site, system) had another in this many days before.
     repeat_window_days: int = Field(default=30, ge=1, le=366, strict=True)
 
-    @cached_property
-    def site_slugs(self) -> dict[str, str]:
-        """Each site id's slug, for wherever a file name or URL needs one (`unique_slugs`)."""
-        ids = [site.id for site in self.sites]
-        return dict(zip(ids, unique_slugs(ids), strict=True))
 
-
-def unique_slugs(texts: list[str]) -> list[str]:
-    """`slug(text)` of each text, and when an earlier text (in order) has it already, the
-    first free one of `-2`, `-3`... Appending a text never changes the slugs of the others."""
+def unique_slugs(texts: list[str], reserved: Collection[str] = ()) -> list[str]:
+    """`slug(text)` of each text, and when an earlier text (in order) or `reserved` (names
+    taken by other pages, such as `index`) has it already, the first free one of `-2`,
+    `-3`... Appending a text never changes the slugs of the others."""
     slugs: list[str] = []
-    taken: set[str] = set()
+    taken: set[str] = set(reserved)
     for text in texts:
         base = candidate = slug(text)
         number = 2

@@ -84,10 +84,11 @@ class SitesView:
 
     @cached_property
     def slugs(self) -> dict[str, str]:
-        """Each site's page name: its slug as in `Client.site_slugs`, made from the id as
-        published (an id holding a phone number must not put it in an address)."""
+        """Each site's page name: a unique slug of the id as published (an id holding a
+        phone number must not put it in an address), never the Sites index's own."""
         published = [self.published_ids[site.id] for site in self.client.sites]
-        return dict(zip(self.published_ids, unique_slugs(published), strict=True))
+        slugs = unique_slugs(published, reserved=("index",))
+        return dict(zip(self.published_ids, slugs, strict=True))
 
     def path(self, site: Site) -> str:
         """The site page, relative to the docs folder."""
