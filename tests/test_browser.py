@@ -30,8 +30,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 import yaml
+from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -200,7 +200,10 @@ def builds(
             )
         if "hostile_url" in needed:
             started["hostile"] = SiteBuild(
-                tmp_path_factory.mktemp("hostile"), ("harbour-tower",), rows=HOSTILE_ROWS
+                tmp_path_factory.mktemp("hostile"),
+                ("harbour-tower", HOSTILE_CLIENT["id"]),
+                [HOSTILE_CLIENT],
+                rows=HOSTILE_ROWS,
             )
         yield started
     finally:
@@ -233,7 +236,8 @@ def protected_url(builds: dict[str, SiteBuild]) -> str:
 
 @pytest.fixture(scope="session")
 def hostile_url(builds: dict[str, SiteBuild]) -> str:
-    """harbour-tower with records whose free text is script, links and template syntax."""
+    """harbour-tower with records whose free text is script, links and template syntax, and
+    a client whose names and site id are markup."""
     return builds["hostile"].ready()
 
 
@@ -827,10 +831,22 @@ HOSTILE = (
     " {{ 7*7 }} {% raw %} !!! note | a | b |"
 )
 _CSV_HOSTILE = '"' + HOSTILE.replace('"', '""') + '"'
+# A client and a site whose names (in clients.yml) and site id (in the exports too) are
+# markup: MkDocs and Material put names in titles, headers and attributes.
+HOSTILE_NAME = '</title><script>window.__pwned=5</script> & "Co"'
+HOSTILE_SITE = "<script>window.__pwned=6</script> A&B"
+HOSTILE_CLIENT = {
+    **EMPTY_CLIENT,
+    "id": "hostile-estate",
+    "name": f"Estate {HOSTILE_NAME}",
+    "sites": [{"id": HOSTILE_SITE, "name": f"Block {HOSTILE_NAME}", "systems": ["cctv"]}],
+}
 HOSTILE_ROWS = {
     "incidents.csv": (
         f"INC9900001,harbour-tower,HT1,cctv,P2,2026-10-20 10:00,2026-10-20 11:00,2026-10-20 15:00,,"
         f"{_CSV_HOSTILE},false,{_CSV_HOSTILE},{_CSV_HOSTILE},Reporter\n"
+        f'INC9900002,hostile-estate,"{HOSTILE_SITE}",cctv,P2,2026-10-20 10:00,2026-10-20 11:00,'
+        "2026-10-20 15:00,,,true,Power,Camera down,Reporter\n"
     ),
     "complaints.csv": (
         f"CMP990001,harbour-tower,HT1,2026-10-20 10:00,phone,{_CSV_HOSTILE},2026-10-20 11:00,"
@@ -839,22 +855,47 @@ HOSTILE_ROWS = {
 }
 
 
-@pytest.mark.parametrize("path", ["", "reports/2026-10/", "complaints/", "downloads/"])
+def _hostile_page_is_inert(page: Page, dialogs: list[str]) -> None:
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("article iframe, article script, article img[src='x']").count() == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "harbour-tower/",
+        "harbour-tower/reports/2026-10/",
+        "harbour-tower/complaints/",
+        "harbour-tower/downloads/",
+        "hostile-estate/",
+        "hostile-estate/sites/",
+    ],
+)
 def test_hostile_text_is_shown_as_text_and_runs_nothing(
     hostile_url: str, tab: Tab, path: str
 ) -> None:
     dialogs: list[str] = []
     tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    open_page(tab, f"{hostile_url}/harbour-tower/{path}")
+    open_page(tab, f"{hostile_url}/{path}")
     page = tab.page
-    page.wait_for_timeout(500)
-    assert page.evaluate("window.__pwned") is None
+    _hostile_page_is_inert(page, dialogs)
     tab.assert_clean(hostile_url)
-    assert dialogs == []
-    assert page.locator("article iframe, article script, article img[src='x']").count() == 0
-    if path in ("reports/2026-10/", "complaints/"):
+    if path.endswith(("reports/2026-10/", "complaints/")):
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         assert " ".join(HOSTILE.split()) in article_text(page)
+    if path.startswith("hostile-estate/"):
+        # The names read as typed: in the window's title and the page's header.
+        assert page.title().endswith(f"Estate {HOSTILE_NAME}")
+        assert f"Estate {HOSTILE_NAME}" in page.locator(".md-header__title").first.inner_text()
+    if path == "hostile-estate/sites/":
+        page.locator(".svc-sortable tbody tr a").first.click()
+        page.locator(f"{ARTICLE} h1", has_text="Block").first.wait_for()
+        _hostile_page_is_inert(page, dialogs)
+        assert page.title().startswith(f"Block {HOSTILE_NAME} - Estate")
+        assert page.locator(".svc-strip .svc-d").count() == 90
+        tab.assert_clean(hostile_url)
 
 
 # ---------------------------------------------------------------------------------------------
