@@ -51,6 +51,28 @@ def test_clean_rows_are_typed_in_the_configured_timezone(portfolio: Path) -> Non
     assert counts(portfolio) == [("incidents.csv", 3, 3, 0, 0)]
 
 
+def test_a_site_id_spelt_in_another_case_or_spacing_names_the_site_it_may_mean(
+    portfolio: Path,
+) -> None:
+    write(
+        portfolio / "incidents.csv",
+        INCIDENTS_HEADER
+        + """
+INC-1,harbour-tower,ht1,cctv,P1,2026-10-02 10:00,,,,,,,lower case,
+INC-2,harbour-tower,Ht1 ,cctv,P1,2026-10-02 10:00,,,,,,,mixed case,
+INC-3,harbour-tower,HT 1,cctv,P1,2026-10-02 10:00,,,,,,,another id,
+INC-4,harbour-tower,KB1,cctv,P1,2026-10-02 10:00,,,,,,,another client's site,
+""",
+    )
+    unknown = "site_id: not one of this client's sites in clients.yml"
+    assert problems(portfolio) == [
+        f"incidents.csv:2: {unknown}; did you mean 'HT1'? ('ht1')",
+        f"incidents.csv:3: {unknown}; did you mean 'HT1'? ('Ht1')",
+        f"incidents.csv:4: {unknown} ('HT 1')",
+        f"incidents.csv:5: {unknown} ('KB1')",
+    ]
+
+
 def test_every_row_problem_is_quarantined_with_file_line_column_and_value(portfolio: Path) -> None:
     write(
         portfolio / "incidents.csv",

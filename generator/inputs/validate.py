@@ -262,8 +262,9 @@ _NO_PROBLEMS = pd.DataFrame(columns=["row", FILE, LINE, "column", "message", "va
 
 
 def _problems(
-    frame: pd.DataFrame, bad: pd.Series | np.ndarray, column: str, message: str
+    frame: pd.DataFrame, bad: pd.Series | np.ndarray, column: str, message: str | np.ndarray
 ) -> pd.DataFrame:
+    """One problem per bad row (`message`: one for all, or one per bad row)."""
     positions = np.flatnonzero(np.asarray(bad, dtype=bool))
     if not len(positions):
         return _NO_PROBLEMS
@@ -624,7 +625,14 @@ def _reference_problems(frame: pd.DataFrame, table: Table, config: Config) -> li
     if "site_id" in checks:
         bad_site = known_client & given["site_id"] & ~known["site_id"]
         found.append(
-            _problems(frame, bad_site, "site_id", "not one of this client's sites in clients.yml")
+            _problems(
+                frame,
+                bad_site,
+                "site_id",
+                _site_messages(
+                    frame, bad_site, config, "not one of this client's sites in clients.yml"
+                ),
+            )
         )
         if "system" in checks:
             bad_system = known_client & ~bad_site & given["system"] & ~known["system"]
@@ -647,6 +655,37 @@ REFERENCE_COLUMNS = {  # the columns each check looks at: the client's, down to 
     "system": ("client_id", "site_id", "system"),
     "priority": ("client_id", "priority"),
 }
+
+
+def _site_key(text: pd.Series) -> pd.Series:
+    """A site id as another system may spell it: case and runs of spaces aside."""
+    return text.astype("string").str.casefold().str.split().str.join(" ")
+
+
+def _site_messages(
+    frame: pd.DataFrame, bad: np.ndarray, config: Config, message: str
+) -> np.ndarray | str:
+    """The message for each unknown site id: naming the client's site it differs from only
+    in case or spacing ('ht 3' for 'HT3' is not guessed: only what casefolds the same)."""
+    if not bad.any():
+        return message
+    sites = pd.DataFrame(
+        [(c.id, s.id) for c in config.clients for s in c.sites], columns=["client_id", "site"]
+    )
+    sites["key"] = _site_key(sites["site"])
+    rows = frame.loc[bad, ["client_id", "site_id"]]
+    wanted = pd.DataFrame(
+        {"client_id": rows["client_id"].astype(str).to_numpy(), "key": _site_key(rows["site_id"])}
+    )
+    meant = wanted.merge(
+        sites.drop_duplicates(["client_id", "key"]), on=["client_id", "key"], how="left"
+    )["site"]
+    hints = np.where(
+        meant.notna(),
+        message + "; did you mean " + meant.map(repr, na_action="ignore").astype(object) + "?",
+        message,
+    )
+    return hints.astype(object)
 
 
 def _known_references(
