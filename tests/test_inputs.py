@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +51,34 @@ def test_clean_rows_are_typed_in_the_configured_timezone(portfolio: Path) -> Non
     assert list(incidents["_line"]) == [2, 3, 4]
     assert inputs.quality.absent == ["maintenance", "complaints", "actions", "feedback", "training"]
     assert counts(portfolio) == [("incidents.csv", 3, 3, 0, 0)]
+
+
+def _as_excel_writes_it(csv_text: str, delimiter: str) -> str:
+    """The export with another delimiter, and headers as a person would type them."""
+    rows = list(csv.reader(io.StringIO(csv_text.lstrip("\n"))))
+    rows[0] = [name.replace("_", " ").title() for name in rows[0]]  # 'Incident Id'
+    rows[0][0] = "INCIDENT-ID"
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_an_export_separated_otherwise_with_headers_typed_otherwise_reads_the_same(
+    portfolio: Path, delimiter: str
+) -> None:
+    # A summary holding the delimiter and a comma, and a row with a field too many.
+    text = INCIDENTS.replace("Camera 3 offline", f'"Camera 3 offline{delimiter} PSU, fan"')
+    write(portfolio / "incidents.csv", text)
+    expected = read_inputs(portfolio).tables["incidents"]
+    exported = _as_excel_writes_it(text, delimiter) + delimiter.join(["INC-9"] * 15) + "\r\n"
+    (portfolio / "incidents.csv").write_bytes(exported.encode("utf-8-sig"))
+    inputs = read_inputs(portfolio)
+    pd.testing.assert_frame_equal(
+        inputs.tables["incidents"].drop(columns=["_file"]), expected.drop(columns=["_file"])
+    )
+    (broken,) = [str(p).removeprefix(f"{portfolio}/") for p in inputs.quality.problems]
+    assert broken.startswith("incidents.csv:5: (row): expected 14 fields, found 15 ('INC-9")
 
 
 def test_a_site_id_spelt_in_another_case_or_spacing_names_the_site_it_may_mean(

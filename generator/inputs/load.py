@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import mmap
+import re
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,13 +126,13 @@ def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, 
     name = str(path)
     with path.open("rb") as file:
         head = file.read(_HEAD)
-    header = _header(name, head)
+    header, delimiter = _header(name, head)
     data: bytes | mmap.mmap
     per_step = None
     if source.encoding is not None:
         encoding, data = _transcode(name, path.read_bytes(), (source.encoding,))
-        header = _header(name, data)
-        arrow, broken_rows = _parse(name, data, header, table, source)
+        header, delimiter = _header(name, data)
+        arrow, broken_rows = _parse(name, data, header, delimiter, table, source)
     else:
         encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
         data = _map(path)
@@ -138,13 +140,13 @@ def _read_file(path: Path, table: Table, source: Source) -> tuple[pd.DataFrame, 
             # The newlines are counted (numpy, without the GIL) while Arrow parses.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 counting = pool.submit(_newlines_per_step, np.frombuffer(data, dtype=np.uint8))
-                arrow, broken_rows = _parse(name, data, header, table, source)
+                arrow, broken_rows = _parse(name, data, header, delimiter, table, source)
                 per_step = counting.result()
         except _NotUtf8:
             encoding, data = _transcode(name, path.read_bytes(), FALLBACK_ENCODINGS)
-            header = _header(name, data)
-            arrow, broken_rows = _parse(name, data, header, table, source)
-    arrow = arrow.rename_columns(_canonical_names(arrow.column_names, source))
+            header, delimiter = _header(name, data)
+            arrow, broken_rows = _parse(name, data, header, delimiter, table, source)
+    arrow = arrow.rename_columns(_canonical_names(arrow.column_names, source, table))
     _check_columns(name, arrow.column_names, table, source)
 
     lines, real, broken = _record_lines(data, arrow, broken_rows, name, per_step)
@@ -166,9 +168,24 @@ def _map(path: Path) -> mmap.mmap:
         return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _canonical_names(columns: list[str], source: Source) -> list[str]:
+def _canonical_names(columns: list[str], source: Source, table: Table) -> list[str]:
+    """Each header's canonical name: as `sources.<name>.columns` maps it, else as written,
+    else the canonical column it spells in another case or spacing ('Incident ID',
+    'INCIDENT-ID' for incident_id) when no other header is that column."""
     export_to_canonical = {export: canonical for canonical, export in source.columns.items()}
-    return [export_to_canonical.get(c.strip(), c.strip()) for c in columns]
+    names = [export_to_canonical.get(c.strip(), c.strip()) for c in columns]
+    canonical = set(table.column_names)
+    spelt = [_spelling(name) if name not in canonical else None for name in names]
+    taken = set(names)
+    for position, key in enumerate(spelt):
+        if key in canonical and key not in taken and spelt.count(key) == 1:
+            names[position] = key
+    return names
+
+
+def _spelling(header: str) -> str:
+    """A header with case, spaces and punctuation aside: 'Incident ID' -> 'incident_id'."""
+    return re.sub(r"[\W_]+", "_", unicodedata.normalize("NFKC", header).casefold()).strip("_")
 
 
 class _NotUtf8(Exception):
@@ -176,7 +193,12 @@ class _NotUtf8(Exception):
 
 
 def _parse(
-    name: str, data: bytes | mmap.mmap, header: list[str], table: Table, source: Source
+    name: str,
+    data: bytes | mmap.mmap,
+    header: list[str],
+    delimiter: str,
+    table: Table,
+    source: Source,
 ) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
     """Every column as strings (few-valued ones dictionary-encoded), blank lines as empty rows
     (so that rows match lines); rows with the wrong number of fields are set aside."""
@@ -189,14 +211,17 @@ def _parse(
     kinds = {column.name: column.kind for column in table.columns}
     column_types = {
         export: _DICTIONARY if kinds.get(canonical) in DICTIONARY_KINDS else _TEXT
-        for export, canonical in zip(header, _canonical_names(header, source), strict=True)
+        for export, canonical in zip(header, _canonical_names(header, source, table), strict=True)
     }
     try:
         arrow = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(block_size=_BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_broken_row
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_broken_row,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=column_types,
@@ -233,13 +258,23 @@ def _transcode(name: str, data: bytes, candidates: tuple[str, ...]) -> tuple[str
     )
 
 
-def _header(name: str, data: bytes) -> list[str]:
+# What separates the fields: a comma, or what Excel writes in some locales, or a tab.
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def _header(name: str, data: bytes) -> tuple[list[str], str]:
+    """The header's fields and the delimiter: the one that splits the header into the most
+    fields (a comma when none splits it)."""
     start = data[:65536].removeprefix(BOM).decode("utf-8", errors="replace").lstrip("\r\n")
-    first_line = io.StringIO(start, newline="")
-    header = next(csv.reader(first_line), None)
+    headers = {
+        delimiter: next(csv.reader(io.StringIO(start, newline=""), delimiter=delimiter), None)
+        for delimiter in DELIMITERS
+    }
+    delimiter = max(DELIMITERS, key=lambda d: len(headers[d] or ()))  # the first of a tie
+    header = headers[delimiter]
     if not header or not any(cell.strip() for cell in header):
         raise InputError([Problem(file=name, line=1, message="is empty: expected a header row")])
-    return header
+    return header, delimiter
 
 
 def _check_columns(name: str, columns: list[str], table: Table, source: Source) -> None:
