@@ -53,6 +53,12 @@ def test_clean_rows_are_typed_in_the_configured_timezone(portfolio: Path) -> Non
     assert counts(portfolio) == [("incidents.csv", 3, 3, 0, 0)]
 
 
+def test_yes_and_no_in_chinese_are_read_as_true_and_false(portfolio: Path) -> None:
+    text = INCIDENTS.replace(",true,PSU", ",是,PSU").replace(",false,Reader", ",否,Reader")
+    write(portfolio / "incidents.csv", text)
+    assert list(read_inputs(portfolio).tables["incidents"]["outage"]) == [True, False, False]
+
+
 def _as_excel_writes_it(csv_text: str, delimiter: str) -> str:
     """The export with another delimiter, and headers as a person would type them."""
     rows = list(csv.reader(io.StringIO(csv_text.lstrip("\n"))))

@@ -72,8 +72,8 @@ class Table:
 
 
 CLIENT_ID = Column("client_id", "reference", "The client's id, as in clients.yml.", required=True)
-BOOLEAN_TRUE = ("true", "yes", "y", "1", "t")
-BOOLEAN_FALSE = ("false", "no", "n", "0", "f")
+BOOLEAN_TRUE = ("true", "yes", "y", "1", "t", "是")  # 是/否: yes/no in Chinese exports
+BOOLEAN_FALSE = ("false", "no", "n", "0", "f", "否")
 FEEDBACK_KINDS = ("compliment", "suggestion", "enquiry", "survey")
 TRAINING_KINDS = ("customer_service", "technical", "safety", "other")
 
