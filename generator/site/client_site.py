@@ -15,7 +15,6 @@ from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import Markup, escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -81,12 +80,6 @@ def _title(path: Path) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     return path.stem.replace("-", " ").capitalize()
-
-
-def site_name(client: Client) -> Markup:
-    """The client's name as MkDocs' site name: escaped once, and marked so (Material writes
-    the site name into pages both as it is and through its escape filter)."""
-    return escape(client.name)
 
 
 def site_url(inputs: Inputs, client_id: str) -> str:
@@ -253,7 +246,7 @@ def mkdocs_settings(
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "plugins": plugins(client, work_dir),
-        "site_name": site_name(client),
+        "site_name": client.name,
         "site_url": site_url(inputs, client.id),
         "nav": navigation(prepared.handwritten),
         "copyright": html.escape(

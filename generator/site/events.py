@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 import jinja2
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -117,6 +118,13 @@ def on_config(config):
     # lists every file of the theme: here both come from what this process already has.
     theme.get_env = get_env
     return config
+
+
+def on_pre_build(config) -> None:
+    # The client's name, escaped once and marked so: Material writes the site name both as
+    # it is and through its escape filter, and a name may hold "<" or "&". Here, after every
+    # on_config (the preview's sets the name).
+    config.site_name = escape(config.site_name)
 
 
 def _encrypted(config) -> bool:

@@ -16,13 +16,7 @@ from generator.build import as_of_instant
 from generator.errors import InputError, UsageError
 from generator.figures.metrics import compute_figures
 from generator.inputs.read import read_inputs
-from generator.site.client_site import (
-    handwritten_pages,
-    navigation,
-    site_name,
-    site_url,
-    write_docs,
-)
+from generator.site.client_site import handwritten_pages, navigation, site_url, write_docs
 from generator.site.pages import client_pages, split_by_client
 
 DATA_DIR = Path(os.environ.get("SVCSITE_DATA", "data"))
@@ -50,7 +44,7 @@ def on_config(config):
     write_docs(pages, handwritten, staging)
     _sync(staging, docs_dir)
     config.docs_dir = str(docs_dir.resolve())
-    config.site_name = site_name(client)
+    config.site_name = client.name
     config.site_url = config.site_url or site_url(inputs, client_id)
     config.nav = navigation(handwritten)
     # `mkdocs serve` reloads on edits of the portfolio it shows, wherever SVCSITE_DATA puts it.
