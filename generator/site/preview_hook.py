@@ -21,7 +21,8 @@ from generator.site.client_site import handwritten_pages, navigation, site_url, 
 from generator.site.pages import client_pages, split_by_client
 
 PREVIEW_DIR = Path("build") / "preview"
-CACHE_DIR = Path("build") / "cache"  # shared with `svcsite build --out site`
+# Shared with `svcsite build --out site`; SVCSITE_CACHE puts it elsewhere (as `make bench` does).
+CACHE_DIR = Path(os.environ.get("SVCSITE_CACHE", Path("build") / "cache"))
 
 
 def on_config(config):
