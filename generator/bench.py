@@ -116,9 +116,9 @@ print(json.dumps({"audit": time.perf_counter() - started, "findings": len(findin
 """
 
 
-# The preview as `mkdocs serve` makes it, in a fresh process (SVCSITE_DATA, SVCSITE_CLIENT and
-# SVCSITE_CACHE set): the first build; then, given an export and a line of it, that line
-# replaced and the rebuild the server makes on that save.
+# The preview as `svcsite serve` (`mkdocs serve --dirty`) makes it, in a fresh process
+# (SVCSITE_DATA, SVCSITE_CLIENT and SVCSITE_CACHE set): the first build; then, given an export
+# and a line of it, that line replaced and the rebuild the server makes on that save.
 PREVIEW = """
 import json, sys, time
 started = time.perf_counter()
@@ -126,10 +126,12 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 site = Path(sys.argv[1])
-def rebuild():
+def rebuild(first=False):
     config = load_config(site_dir=str(site))
-    build(config)
-rebuild()
+    if first:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+rebuild(first=True)
 measured = {"first": time.perf_counter() - started}
 if len(sys.argv) > 2:
     export, old, new = Path(sys.argv[2]), sys.argv[3].encode(), sys.argv[4].encode()
