@@ -24,10 +24,9 @@ import pyarrow.compute as pc
 
 from generator.build import as_of_instant, latest_timestamp, portfolio_figures
 from generator.cache import Cache
-from generator.errors import InputError
 from generator.figures.metrics import Figures, benchmark, compute_figures
 from generator.figures.periods import GRANULARITIES
-from generator.inputs.config import Config, Source, load_config
+from generator.inputs.config import Config, Source
 from generator.inputs.load import column_as_written, load_source, source_files
 from generator.inputs.minutes import CONTENT_DIR, read_minutes
 from generator.inputs.quality import data_quality
@@ -81,14 +80,15 @@ def preview_figures(data_dir: Path, client_id: str | None, cache: Cache) -> Show
         if found is not None:
             return Shown(*found, whole=False)
     _baseline = None
-    before = _snapshot(data_dir)
+    before = _stamps(data_dir)
     inputs = read_inputs(data_dir, kept=cache)
     figures = portfolio_figures(inputs, as_of_instant(inputs, None), cache)
     cache.save()
     client = inputs.config.client(client_id or inputs.config.clients[0].id)
-    # Kept only if nothing changed while it was read.
-    if before is not None and before == _snapshot(data_dir):
-        config, exports = before
+    config, exports = _config_bytes(data_dir), _exports(data_dir, inputs.config)
+    # Kept only if no file of the portfolio changed while it was read.
+    inside = all(path.is_relative_to(data_dir) for files in exports.values() for path, _ in files)
+    if inside and before == _stamps(data_dir):
         _baseline = Baseline(
             data_dir,
             config,
@@ -110,13 +110,14 @@ def client_records(figures: Figures, client_id: str) -> dict[str, pd.DataFrame]:
     return records
 
 
-def _snapshot(data_dir: Path) -> tuple[bytes, dict[str, list[tuple[Path, bytes]]]] | None:
-    """clients.yml's bytes and the exports'; None when clients.yml cannot be read."""
-    config = _config_bytes(data_dir)
-    try:
-        return config, _exports(data_dir, load_config(data_dir / CONFIG_FILE))
-    except InputError:
-        return None
+def _stamps(data_dir: Path) -> dict[Path, tuple[int, int]]:
+    """The size and time of change of every file in the portfolio's folder."""
+    stamps = {}
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            stamps[path] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
 
 
 def _config_bytes(data_dir: Path) -> bytes | None:
