@@ -37,9 +37,11 @@ from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
+from generator.site.feed import FEED, atom_feed
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
 from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
+from generator.site.urls import site_url
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -503,6 +505,9 @@ def client_pages(
     `handwritten`: the client's pages from content/ (path and title), for the links to them."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
+    # A password covers pages only: a protected client's files travel inside its page, and
+    # its feed and calendar (which no page can hold) are not published.
+    protected = client.password_env is not None
     context = {
         "view": view,
         "standards": StandardsView(view),
@@ -510,6 +515,7 @@ def client_pages(
         "provider": inputs.config.provider,
         "metrics": METRICS,
         "agreement": AgreementView(view),
+        "protected": protected,
     }
     sites = SitesView(view)
     pages = (
@@ -538,15 +544,12 @@ def client_pages(
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
-    # A password covers pages only: a protected client's files travel inside its page.
-    protected = client.password_env is not None
+    subscriptions = {FEED: atom_feed(view, context["agreement"], site_url(inputs, client.id))}
     embedded = {
         Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
     }
-    pages |= render_page(
-        "downloads.md", "pages/downloads.md.j2", **context, protected=protected, embedded=embedded
-    )
-    return pages if protected else pages | files
+    pages |= render_page("downloads.md", "pages/downloads.md.j2", **context, embedded=embedded)
+    return pages if protected else pages | files | subscriptions
 
 
 def render_page(path: str, template: str, **context: object) -> dict[str, str]:
