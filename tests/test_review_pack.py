@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from test_pages import pages_for
+from test_pages import AS_OF, pages_for
 
 from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
+from generator.errors import InputError
+from generator.inputs.read import read_inputs
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://reports.example.com/harbour-tower/"
@@ -95,3 +97,90 @@ def test_a_password_protected_client_publishes_no_feed(tmp_path: Path) -> None:
     open_pages = pages_for(tmp_path, "kowloon-school")
     assert open_pages["feed.xml"].startswith("<?xml")
     assert "[the feed of this site](../feed.xml)" in open_pages["reports/index.md"]
+
+
+# ---- the calendar --------------------------------------------------------------------------
+
+MAINTENANCE = """\
+job_id,client_id,site_id,system,kind,due_date,completed_at,status,first_time_fix,notes,technician
+JOB-1,harbour-tower,HT1,cctv,preventive,2026-10-20,2026-10-21 10:00,completed,,,Lam
+JOB-2,harbour-tower,HT1,cctv,preventive,2026-10-30,,open,,,
+JOB-3,harbour-tower,HT1,access_control,preventive,2026-11-01,,open,,,
+JOB-4,harbour-tower,HT1,intruder_alarm,preventive,2026-11-12,,open,,,
+JOB-5,harbour-tower,HT1,cctv,corrective,2026-11-03,,open,,,
+JOB-6,harbour-tower,HT1,cctv,preventive,2026-11-20,,cancelled,,,
+JOB-7,harbour-tower,HT1,cctv,preventive,2026-11-05,2026-11-02 09:00,completed,,,Lam
+JOB-8,harbour-tower,HT1,cctv,preventive,2026-11-06,2026-10-28 09:00,completed,,,Lam
+JOB-9,kowloon-school,KB1,cctv,preventive,2026-11-07,,open,,,
+"""
+
+
+def _calendar_portfolio(tmp_path: Path) -> Path:
+    meetings = (
+        "    scheduled_meetings:\n"
+        '      - {date: 2026-11-20, time: "10:00-11:30", title: "Quarterly review Q4, 2026",'
+        " level: senior, location: Management office}\n"
+        "      - {date: 2026-12-04, title: Working meeting}\n"
+        "      - {date: 2026-10-04, title: A past meeting}\n"
+    )
+    clients = CLIENTS_YML.replace(
+        "    people: [Chan Tai Man]\n", f"    people: [Chan Tai Man]\n{meetings}"
+    )
+    write(tmp_path / "clients.yml", clients)
+    write(tmp_path / "incidents.csv", INCIDENTS)
+    write(tmp_path / "maintenance.csv", MAINTENANCE)
+    return tmp_path
+
+
+def test_the_calendar_holds_the_visits_to_come_and_the_meetings_arranged(tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    pages = pages_for(_calendar_portfolio(tmp_path), CLIENT, as_of=AS_OF)
+    calendar = icalendar.Calendar.from_ical(pages["calendar.ics"])
+    events = calendar.walk("VEVENT")
+    # JOB-7 was completed after the as-of time: still to do at it. JOB-8 was done before.
+    visits = [
+        (str(e["SUMMARY"]), e.decoded("DTSTART")) for e in events if "JOB" in e["DESCRIPTION"]
+    ]
+    assert visits == [
+        ("Preventive maintenance: Access control, Harbour Tower", date(2026, 11, 1)),
+        ("Preventive maintenance: CCTV, Harbour Tower", date(2026, 11, 5)),
+        ("Preventive maintenance: Intruder alarm, Harbour Tower", date(2026, 11, 12)),
+    ]
+    assert all(str(e["LOCATION"]) == "Harbour Tower" for e in events[:3])
+    assert "(job JOB-3)" in events[0]["DESCRIPTION"]
+    review, working = events[3:]
+    assert str(review["SUMMARY"]) == "Quarterly review Q4, 2026"
+    assert review.decoded("DTSTART") == datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    assert review.decoded("DTEND") == datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
+    assert str(review["LOCATION"]) == "Management office"
+    assert "senior review meeting" in review["DESCRIPTION"]
+    assert working.decoded("DTSTART") == date(2026, 12, 4)
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert all(line.endswith("\r") or not line for line in pages["calendar.ics"].split("\n"))
+    # the other client's calendar holds its own visit only
+    school = icalendar.Calendar.from_ical(pages_for(tmp_path, "kowloon-school")["calendar.ics"])
+    assert [str(e["DESCRIPTION"]).count("JOB-9") for e in school.walk("VEVENT")] == [1]
+
+
+def test_the_calendar_folds_long_lines_between_characters(tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    data = _calendar_portfolio(tmp_path)
+    yml = (data / "clients.yml").read_text(encoding="utf-8")
+    (data / "clients.yml").write_text(
+        yml.replace("Working meeting", "中環分行" * 30), encoding="utf-8"
+    )
+    text = pages_for(data, CLIENT, as_of=AS_OF)["calendar.ics"]
+    assert max(len(line.encode()) for line in text.split("\r\n")) <= 75
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+    assert "中環分行" * 30 in summaries
+
+
+def test_a_calendar_meeting_with_a_bad_time_is_named_by_its_key_path(tmp_path: Path) -> None:
+    data = _calendar_portfolio(tmp_path)
+    yml = (data / "clients.yml").read_text(encoding="utf-8")
+    (data / "clients.yml").write_text(yml.replace('"10:00-11:30"', '"10-11"'), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_inputs(data)
+    assert [str(p) for p in error.value.problems] == [
+        f"{data / 'clients.yml'}: clients[0].scheduled_meetings[0].time: expected 'HH:MM-HH:MM', got '10-11'"
+    ]

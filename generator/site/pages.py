@@ -38,6 +38,7 @@ from generator.site import charts
 from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
 from generator.site.feed import FEED, atom_feed
+from generator.site.ical import CALENDAR, ical_calendar
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
 from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
@@ -61,6 +62,7 @@ BREACH_LABELS = {
 # The columns of a service report's incident list, in order (its header is in report.md.j2).
 INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
                 "resolved_at", "attend_status", "restore_status", "cause", "summary")  # fmt: skip
+VISITS = "visits"  # split_by_client's key for the preventive visits still to come
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 
@@ -71,6 +73,9 @@ def split_by_client(figures: Figures) -> dict[str, dict[str, pd.DataFrame]]:
     for source, records in figures.records.items():
         for client_id, frame in records.groupby("client_id", observed=True, sort=False):
             result.setdefault(str(client_id), {})[source] = frame.reset_index(drop=True)
+    if figures.visits is not None:  # not a source: the calendar's visits, after as_of
+        for client_id, frame in figures.visits.groupby("client_id", observed=True, sort=False):
+            result.setdefault(str(client_id), {})[VISITS] = frame.reset_index(drop=True)
     return result
 
 
@@ -504,6 +509,8 @@ def client_pages(
     """Relative path -> text, for one client: its Markdown pages and its downloads.
     `handwritten`: the client's pages from content/ (path and title), for the links to them."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
+    visits = records.get(VISITS)
+    records = {source: frame for source, frame in records.items() if source != VISITS}
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
     # A password covers pages only: a protected client's files travel inside its page, and
     # its feed and calendar (which no page can hold) are not published.
@@ -544,7 +551,11 @@ def client_pages(
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
-    subscriptions = {FEED: atom_feed(view, context["agreement"], site_url(inputs, client.id))}
+    base = site_url(inputs, client.id)
+    subscriptions = {
+        FEED: atom_feed(view, context["agreement"], base),
+        CALENDAR: ical_calendar(view, visits, base),
+    }
     embedded = {
         Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
     }
