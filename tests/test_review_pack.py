@@ -3,11 +3,14 @@ review and the PDF of each service report, checked on the demo's built site."""
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_pages import AS_OF, pages_for
 
@@ -184,3 +187,63 @@ def test_a_calendar_meeting_with_a_bad_time_is_named_by_its_key_path(tmp_path: P
     assert [str(p) for p in error.value.problems] == [
         f"{data / 'clients.yml'}: clients[0].scheduled_meetings[0].time: expected 'HH:MM-HH:MM', got '10-11'"
     ]
+
+
+# ---- the annual review ---------------------------------------------------------------------
+
+
+def _row(page: str, title: str) -> list[str]:
+    """The cells of the table row that starts with `title`, as text."""
+    row = re.search(rf"<tr><td>{re.escape(title)}</td>(.*?)</tr>", page, flags=re.S)
+    assert row, title
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    ]
+
+
+def test_the_annual_review_compares_the_year_with_the_year_before(demo_site: Path) -> None:
+    metrics = json.loads((demo_site / "downloads" / "metrics.json").read_text(encoding="utf-8"))
+    periods = {p["period"]: p for p in metrics["periods"]}
+    now = [
+        periods[f"{y}-{m:02d}"]
+        for y, m in [(2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 11)]
+    ]
+    before = [
+        periods[f"{y}-{m:02d}"]
+        for y, m in [(2024, 11), (2024, 12)] + [(2025, m) for m in range(1, 11)]
+    ]
+
+    def attend(year: list[dict]) -> float:
+        met = sum(p["incidents"]["attend"]["met"] for p in year)
+        return met / (met + sum(p["incidents"]["attend"]["breached"] for p in year)) * 100
+
+    page = (demo_site / "annual-review" / "index.html").read_text(encoding="utf-8")
+    page = page.replace("\u00a0", " ")
+    assert "November 2025 to October 2026" in page and "November 2024 to October 2025" in page
+    cells = _row(page, "Incidents attended within target")
+    assert cells[:2] == [f"{attend(before):.1f}%", f"{attend(now):.1f}%"]
+    assert cells[3] == f"{now[-1]['targets']['incident_pct']:.1f}%"
+    missed = sum(
+        p["incidents"]["attend"]["compliance_pct"] < p["targets"]["incident_pct"] for p in now
+    )
+    assert cells[5] == f"{missed} of 12"
+    reported = _row(page, "Incidents reported")
+    assert reported[1] == f"{sum(p['incidents']['reported'] for p in now):,}"
+    # each site, this year over the year before
+    site = _row(page, "Harbour Tower 1")
+    assert site[0].startswith(f"{sum(p['by_site']['HT1']['incidents']['reported'] for p in now):,}")
+    # the agreement change of the year, and the actions raised at its meetings
+    assert 'id="from-2025-11-01"' in page
+    assert "annual-trend" in page
+    actions = list(csv.DictReader((demo_site / "downloads" / "actions.csv").open(encoding="utf-8")))
+    of_year = [a for a in actions if "2025-11-01" <= a["meeting_date"] <= "2026-10-31"]
+    assert f"The {len(of_year)} actions raised at this year" in page
+
+
+def test_an_annual_review_without_a_complete_period_says_so(portfolio: Path) -> None:
+    page = pages_for(portfolio, "kowloon-school")["annual-review.md"]
+    assert "There is no complete quarter yet" in page
+    october_ended = pd.Timestamp("2026-11-01 00:00", tz="Asia/Hong_Kong")
+    page = pages_for(portfolio, CLIENT, october_ended)["annual-review.md"]
+    assert "There is no complete period before this year yet" in page

@@ -38,6 +38,7 @@ BUNDLE = "assets/javascripts/vega-bundle.js"
 NAV = [
     {"Overview": "index.md"},
     {"Service reports": "reports/index.md"},
+    {"Annual review": "annual-review.md"},
     {"Incidents": "incidents.md"},
     {"Maintenance": "maintenance.md"},
     {"Complaints and feedback": "complaints.md"},

@@ -36,6 +36,7 @@ from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.agreement import AgreementView
+from generator.site.annual import AnnualView
 from generator.site.events import fragments_path, marker
 from generator.site.feed import FEED, atom_feed
 from generator.site.ical import CALENDAR, ical_calendar
@@ -540,6 +541,12 @@ def client_pages(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
         | render_page("reports/index.md", "pages/reports.md.j2", **context)
+        | render_page(
+            "annual-review.md",
+            "pages/annual.md.j2",
+            **context,
+            annual=AnnualView(view, context["agreement"]),
+        )
         | sites_pages(sites, render_page, context)
     )
     for code in view.codes:
