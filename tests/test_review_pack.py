@@ -22,6 +22,7 @@ from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
 from generator.errors import InputError
 from generator.inputs.read import read_inputs
+from generator.safety.audit import audit_sites
 from generator.site import pdf
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -362,3 +363,58 @@ def test_without_a_browser_the_sites_are_built_without_pdfs_and_say_so(
     assert not (out / CLIENT / "downloads" / "reports").exists()
     index = (out / CLIENT / "reports" / "index.html").read_text(encoding="utf-8")
     assert "No PDF copy of the reports is available" in index
+
+
+# ---- the audit of PDFs, feeds and calendars -------------------------------------------------
+
+
+@needs_printing
+def test_the_audit_reads_the_pdfs(demo_site: Path, tmp_path: Path) -> None:
+    root = tmp_path / "published"
+    site = root / CLIENT
+    shutil.copytree(demo_site, site)
+    inputs = read_inputs(REPO / "data")
+    assert audit_sites(root, inputs.config, inputs) == []
+    # Another client's name, printed into a PDF only (the page is put back as it was).
+    page = site / "reports" / "2026-10" / "index.html"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(
+        original.replace('<h2 id="scorecard">', '<p>Pacific Orient Bank</p><h2 id="scorecard">'),
+        "utf-8",
+    )
+    job = pdf.PrintJob("reports/2026-10/index.html", pdf.pdf_path("2026-10"))
+    pdf.print_pdfs(site, [job], "Harbour Tower Owners' Corporation", tmp_path / "cache")
+    pdf.close_browser()
+    page.write_text(original, encoding="utf-8")
+    assert "Pacific Orient Bank" in "".join(_pages_text(site / job.pdf))
+    assert [str(f).removeprefix(f"{site}/") for f in audit_sites(root, inputs.config, inputs)] == [
+        "downloads/reports/2026-10.pdf: names another client: 'Pacific Orient Bank'"
+    ]
+
+
+def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
+    demo_site: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "published"
+    site = root / CLIENT
+    shutil.copytree(demo_site, site, ignore=shutil.ignore_patterns("*.pdf"))
+    inputs = read_inputs(REPO / "data")
+    calendar = site / "calendar.ics"
+    folded = "SUMMARY:Visit with the Pacific Ori\r\n ent Bank team\r\n"
+    calendar.write_text(
+        calendar.read_text(encoding="utf-8").replace(
+            "END:VCALENDAR", f"BEGIN:VEVENT\r\n{folded}END:VEVENT\r\nEND:VCALENDAR"
+        ),
+        encoding="utf-8",
+    )
+    feed = site / "feed.xml"
+    feed.write_text(
+        feed.read_text(encoding="utf-8").replace("</feed>", "<!-- call 9123 4567 --></feed>"),
+        "utf-8",
+    )
+    assert sorted(
+        str(f).removeprefix(f"{site}/") for f in audit_sites(root, inputs.config, inputs)
+    ) == [
+        "calendar.ics: names another client: 'Pacific Orient Bank'",
+        "feed.xml: phone number 91** ****",
+    ]
