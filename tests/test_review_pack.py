@@ -400,7 +400,9 @@ def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
     shutil.copytree(demo_site, site, ignore=shutil.ignore_patterns("*.pdf"))
     inputs = read_inputs(REPO / "data")
     calendar = site / "calendar.ics"
-    folded = "SUMMARY:Visit with the Pacific Ori\r\n ent Bank team\r\n"
+    folded = (
+        "SUMMARY:Visit with the Pacific Ori\r\n ent Bank team\r\nDESCRIPTION:Call 9876 5432\r\n"
+    )
     calendar.write_text(
         calendar.read_text(encoding="utf-8").replace(
             "END:VCALENDAR", f"BEGIN:VEVENT\r\n{folded}END:VEVENT\r\nEND:VCALENDAR"
@@ -416,5 +418,6 @@ def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
         str(f).removeprefix(f"{site}/") for f in audit_sites(root, inputs.config, inputs)
     ) == [
         "calendar.ics: names another client: 'Pacific Orient Bank'",
+        "calendar.ics: phone number 98** ****",
         "feed.xml: phone number 91** ****",
     ]

@@ -99,6 +99,11 @@ _UNREADABLE = "\0unreadable\0"
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
+# A calendar's dates, times and ids are no one's phone number: left out of the pattern search.
+_ICS_NOT_TEXT = re.compile(
+    r"^(?:DTSTAMP|DTSTART|DTEND|DUE|CREATED|LAST-MODIFIED|RECURRENCE-ID|EXDATE|RDATE|UID)[;:].*$",
+    re.MULTILINE,
+)
 _ICS_ESCAPE = re.compile(r"\\([\\;,nN])")
 _PAGE_SUFFIXES = {".html", ".htm", ".svg"}
 # A `<link>` to the site's own canonical address is not a fetch from another host.
@@ -519,6 +524,8 @@ def _visible(raw: str, suffix: str, decoded: str, inert: str | None) -> str:
         except ValueError:
             strings = [decoded]
         return html.unescape(_TAG.sub("\n", "\n".join(strings)))
+    if suffix == ".ics":
+        return _ICS_NOT_TEXT.sub("", decoded.replace("\r\n", "\n"))
     return decoded
 
 
