@@ -171,6 +171,34 @@ def test_the_calendar_holds_the_visits_to_come_and_the_meetings_arranged(tmp_pat
     assert [str(e["DESCRIPTION"]).count("JOB-9") for e in school.walk("VEVENT")] == [1]
 
 
+def test_the_demo_calendar_holds_exactly_the_open_preventive_jobs_due_after_as_of(
+    demo_site: Path,
+) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    rows = csv.DictReader((REPO / "data" / "maintenance.csv").open(encoding="utf-8"))
+    expected = {
+        (row["job_id"], date.fromisoformat(row["due_date"]))
+        for row in rows
+        if row["client_id"] == CLIENT
+        and row["kind"] == "preventive"
+        and row["status"] == "open"
+        and row["due_date"] >= "2026-11-01"  # as_of: 2026-11-01 00:00
+    }
+    assert expected  # the demo plans visits after its data
+    calendar = icalendar.Calendar.from_ical((demo_site / "calendar.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    visits = {
+        (re.search(r"\(job (\S+)\)", str(e["DESCRIPTION"])).group(1), e.decoded("DTSTART"))
+        for e in events
+        if str(e["CATEGORIES"].to_ical(), "utf-8") == "Preventive maintenance"
+    }
+    assert visits == expected
+    meetings = [
+        str(e["SUMMARY"]) for e in events if "Review meeting" in str(e["CATEGORIES"].to_ical())
+    ]
+    assert meetings == ["Monthly review Oct 2026", "Quarterly review Q4 2026"]
+
+
 def test_the_calendar_folds_long_lines_between_characters(tmp_path: Path) -> None:
     icalendar = pytest.importorskip("icalendar")
     data = _calendar_portfolio(tmp_path)
