@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from generator.figures.definitions import BY_ID, HEADLINE, Metric
+from generator.figures.definitions import BY_ID, Metric
 from generator.figures.periods import bounds
 from generator.figures.report import client_site_periods
-from generator.site import charts
 
 if TYPE_CHECKING:  # pages imports this module
     from generator.site.agreement import AgreementView, Change
@@ -221,27 +220,16 @@ class AnnualView:
 
     def trend_chart(self) -> str:
         """The headline figures over both years, against their targets."""
+        from generator.site.pages import trend_chart  # pages imports this module
+
         codes = self.before + self.now
         if not codes:
             return "*No complete period to chart yet.*"
-        rows = [
-            {
-                "period": self.view.label(code),
-                "measure": metric.title,
-                "pct": self.view.figure(metric, code),
-                "target": metric.target_value(self.view.period(code)["targets"]),
-                "decimals": metric.decimals,
-            }
-            for code in codes
-            for metric in HEADLINE
-        ]
-        frame = pd.DataFrame(rows)
-        return charts.embed(
-            charts.compliance_trend(frame),
-            f"Headline figures in each of the last {len(codes)} periods against their targets.",
-            frame,
-            "annual-trend",
+        description = (
+            f"Headline figures in each of the last {len(codes)} complete periods against "
+            "their targets."
         )
+        return trend_chart(self.view, codes, description, "annual-trend")
 
     def changes(self) -> list[Change]:
         """The agreement changes that came into force within this year."""
