@@ -32,12 +32,13 @@ from generator.inputs.config import Config
 from generator.inputs.quality import write_report
 from generator.inputs.read import Inputs, read_inputs
 from generator.safety.audit import Finding, SiteAudit
-from generator.site import charts
+from generator.site import charts, pdf
 from generator.site.client_site import (
     ClientBuildError,
     build_client_site,
     input_fingerprint,
     prepare_client,
+    print_review_pack,
     write_root,
 )
 from generator.site.pages import split_by_client
@@ -71,6 +72,12 @@ def build(
     report_as_of = as_of_instant(inputs, as_of)
     if (warning := licence_warning(inputs.config, report_as_of)) is not None:
         print(f"warning: {warning}", file=sys.stderr)
+    if pdf.engine() is None:  # the sites are still published, without PDFs, and say so
+        print(
+            f"warning: no PDF of the service reports is made: no browser to print them was "
+            f"found ({pdf.INSTALL_HINT}); the Reports pages say that there is none",
+            file=sys.stderr,
+        )
 
     # Every figure, for the whole portfolio at once.
     figures = portfolio_figures(inputs, report_as_of, kept)
@@ -180,6 +187,7 @@ def _build_sites(
             wanted=wanted,
             audit=audit,
             errors=out_dir.parent / "build" / f"{out_dir.name}-errors",
+            pdf_cache=out_dir.parent / "build" / "pdf-cache",
         )
         with Progress(
             *Progress.get_default_columns(), console=Console(stderr=True), transient=True
@@ -191,10 +199,13 @@ def _build_sites(
                     for outcome in pool.imap_unordered(_build_one, wanted):
                         outcomes.append(outcome)
                         progress.advance(task)
+                    pool.close()  # the workers end normally: each closes its PDF browser
+                    pool.join()
             else:
                 for client_id in wanted:
                     outcomes.append(_build_one(client_id))
                     progress.advance(task)
+                pdf.close_browser()
         _SHARED.clear()
     order = {client_id: index for index, client_id in enumerate(selected)}
     return sorted(outcomes, key=lambda outcome: order[outcome.client_id])
@@ -240,6 +251,8 @@ def _build_one(client_id: str) -> Outcome:
         laps.lap("pages")
         build_client_site(prepared, inputs, site_dir)
         laps.lap("mkdocs")
+        print_review_pack(prepared, site_dir, _SHARED["pdf_cache"])  # type: ignore[arg-type]
+        laps.lap("pdf")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
     except Exception as error:  # a fault of svcsite's own: this client fails, the others go out
@@ -291,7 +304,7 @@ def _save_timings(out_dir: Path, laps: _Laps, outcomes: list[Outcome], jobs: int
     built = [outcome for outcome in outcomes if outcome.status == "built"]
     per_client = {
         stage: sum(outcome.seconds.get(stage, 0.0) for outcome in outcomes)
-        for stage in ("fingerprint", "pages", "mkdocs", "audit")
+        for stage in ("fingerprint", "pages", "mkdocs", "pdf", "audit")
     }
     timings = {
         "jobs": jobs,
@@ -336,7 +349,7 @@ def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
             spent = outcome.seconds
             what = (
                 f"built in {sum(spent.values()):.1f} s (pages {spent['pages']:.1f}, "
-                f"MkDocs {spent['mkdocs']:.1f}, audit {spent['audit']:.1f})"
+                f"MkDocs {spent['mkdocs']:.1f}, PDF {spent['pdf']:.1f}, audit {spent['audit']:.1f})"
             )
         else:
             what = "unchanged, not rebuilt"

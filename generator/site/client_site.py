@@ -9,7 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -24,20 +24,22 @@ from generator.figures.report import client_metrics, metrics_json
 from generator.inputs.config import Client
 from generator.inputs.minutes import CONTENT_DIR
 from generator.inputs.read import Inputs
-from generator.site import charts
+from generator.site import charts, pdf
 from generator.site import hook as site_hook
-from generator.site.pages import client_pages
+from generator.site.pages import client_documents
+from generator.site.pdf import PrintJob
 from generator.site.render import render
+from generator.site.urls import site_url
 
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
 SITE_HOOK = Path(site_hook.__file__)
-DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
 # Generated pages, in the order of the navigation; hand-written pages follow.
 NAV = [
     {"Overview": "index.md"},
     {"Service reports": "reports/index.md"},
+    {"Annual review": "annual-review.md"},
     {"Incidents": "incidents.md"},
     {"Maintenance": "maintenance.md"},
     {"Complaints and feedback": "complaints.md"},
@@ -80,14 +82,6 @@ def _title(path: Path) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     return path.stem.replace("-", " ").capitalize()
-
-
-def site_url(inputs: Inputs, client_id: str) -> str:
-    """Where the client's site is published: SVCSITE_SITE_URL (set by the Pages workflow),
-    else clients.yml's site_url, else a local preview address. Material's instant
-    navigation follows only links under this address."""
-    base = os.environ.get("SVCSITE_SITE_URL") or inputs.config.site_url or DEFAULT_BASE_URL
-    return f"{base.rstrip('/')}/{client_id}/"
 
 
 def write_docs(pages: dict[str, str], handwritten: list[HandWritten], docs_dir: Path) -> None:
@@ -159,11 +153,12 @@ def plugins(client: Client, work_dir: Path) -> list[object]:
 
 @dataclass(frozen=True)
 class PreparedSite:
-    """One client's pages, ready for MkDocs."""
+    """One client's pages, ready for MkDocs, and the PDFs to print from its built site."""
 
     client: Client
     pages: dict[str, str]
     handwritten: list[HandWritten]
+    prints: list[PrintJob] = field(default_factory=list)
 
 
 def prepare_client(
@@ -171,8 +166,9 @@ def prepare_client(
 ) -> PreparedSite:
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
-    pages = client_pages(inputs, figures, client, records, handwritten)
-    return PreparedSite(client, pages, handwritten)
+    printing = pdf.engine() is not None
+    pages, prints = client_documents(inputs, figures, client, records, handwritten, printing)
+    return PreparedSite(client, pages, handwritten, prints)
 
 
 @cache
@@ -200,6 +196,7 @@ def input_fingerprint(
     config = inputs.config
     digest = hashlib.sha256()
     digest.update(f"{__version__}\n{code_digest()}\n{site_url(inputs, client_id)}\n".encode())
+    digest.update(f"{pdf.engine_identity()}\n".encode())  # a browser to print PDFs, or none
     digest.update(client.model_dump_json().encode())
     digest.update(config.provider.model_dump_json().encode())
     digest.update(f"{config.timezone}\n{sorted(inputs.quality.absent)}\n".encode())
@@ -235,6 +232,17 @@ def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) ->
                 f"{prepared.client.id}: MkDocs could not build its site "
                 f"({type(error).__name__}: {error})"
             ) from error
+
+
+def print_review_pack(prepared: PreparedSite, site_dir: Path, cache_dir: Path) -> int:
+    """Print the PDFs of a built site (see generator.site.pdf); return how many were printed
+    rather than taken from the cache. ClientBuildError if they cannot be."""
+    if not prepared.prints:
+        return 0
+    try:
+        return pdf.print_pdfs(site_dir, prepared.prints, prepared.client.name, cache_dir)
+    except pdf.PrintError as error:
+        raise ClientBuildError(f"{prepared.client.id}: {error}") from None
 
 
 def mkdocs_settings(

@@ -36,10 +36,15 @@ from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.agreement import AgreementView
+from generator.site.annual import YEAR_PERIODS, AnnualView
 from generator.site.events import fragments_path, marker
+from generator.site.feed import FEED, atom_feed
+from generator.site.ical import CALENDAR, ical_calendar
+from generator.site.pdf import ANNUAL, PrintJob, pdf_path
 from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
 from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
+from generator.site.urls import site_url
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -59,6 +64,7 @@ BREACH_LABELS = {
 # The columns of a service report's incident list, in order (its header is in report.md.j2).
 INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
                 "resolved_at", "attend_status", "restore_status", "cause", "summary")  # fmt: skip
+VISITS = "visits"  # split_by_client's key for the preventive visits still to come
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 
@@ -69,6 +75,9 @@ def split_by_client(figures: Figures) -> dict[str, dict[str, pd.DataFrame]]:
     for source, records in figures.records.items():
         for client_id, frame in records.groupby("client_id", observed=True, sort=False):
             result.setdefault(str(client_id), {})[source] = frame.reset_index(drop=True)
+    if figures.visits is not None:  # not a source: the calendar's visits, after as_of
+        for client_id, frame in figures.visits.groupby("client_id", observed=True, sort=False):
+            result.setdefault(str(client_id), {})[VISITS] = frame.reset_index(drop=True)
     return result
 
 
@@ -487,6 +496,16 @@ class ClientView:
     def trend_codes(self) -> list[int]:
         return self.codes[-TREND_PERIODS:]
 
+    def report_trend(self, code: int) -> str:
+        """A service report's chart: the headline figures of the 12 periods to its own."""
+        position = self.codes.index(code)
+        codes = self.codes[max(0, position - TREND_PERIODS + 1) : position + 1]
+        description = (
+            f"Headline figures for the {len(codes)} periods to {self.title(code)} "
+            "against their targets."
+        )
+        return trend_chart(self, codes, description, "report-trend")
+
 
 def _count(frame: pd.DataFrame | None, condition) -> int:
     return 0 if frame is None else int(condition(frame).sum())
@@ -501,15 +520,40 @@ def client_pages(
 ) -> dict[str, str]:
     """Relative path -> text, for one client: its Markdown pages and its downloads.
     `handwritten`: the client's pages from content/ (path and title), for the links to them."""
+    return client_documents(inputs, figures, client, records, handwritten)[0]
+
+
+def client_documents(
+    inputs: Inputs,
+    figures: Figures,
+    client: Client,
+    records: dict[str, pd.DataFrame],
+    handwritten: Sequence[Any] = (),
+    printing: bool = False,
+) -> tuple[dict[str, str], list[PrintJob]]:
+    """`client_pages`, and the PDFs to print from the built site when `printing` (a browser
+    is there to print them): the reports of the last 12 months (or 4 quarters) and the
+    annual review; none for a password-protected site."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
+    visits = records.get(VISITS)
+    records = {source: frame for source, frame in records.items() if source != VISITS}
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
+    # A password covers pages only: a protected client's files travel inside its page, and
+    # its feed and calendar (which no page can hold) are not published.
+    protected = client.password_env is not None
+    annual = AnnualView(view, AgreementView(view))
+    jobs = print_jobs(view, annual) if printing and not protected else []
     context = {
         "view": view,
         "standards": StandardsView(view),
         "client": client,
         "provider": inputs.config.provider,
         "metrics": METRICS,
-        "agreement": AgreementView(view),
+        "agreement": annual.agreement,
+        "protected": protected,
+        "printing": printing,
+        "pdfs": {job.page: job.pdf for job in jobs},
+        "pdf_months": YEAR_PERIODS[view.granularity],
     }
     sites = SitesView(view)
     pages = (
@@ -527,6 +571,12 @@ def client_pages(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
         | render_page("reports/index.md", "pages/reports.md.j2", **context)
+        | render_page(
+            f"{ANNUAL}.md",
+            "pages/annual.md.j2",
+            **context,
+            annual=annual,
+        )
         | sites_pages(sites, render_page, context)
     )
     for code in view.codes:
@@ -538,15 +588,26 @@ def client_pages(
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
-    # A password covers pages only: a protected client's files travel inside its page.
-    protected = client.password_env is not None
+    base = site_url(inputs, client.id)
+    subscriptions = {
+        FEED: atom_feed(view, context["agreement"], base),
+        CALENDAR: ical_calendar(view, visits, base),
+    }
     embedded = {
         Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
     }
-    pages |= render_page(
-        "downloads.md", "pages/downloads.md.j2", **context, protected=protected, embedded=embedded
-    )
-    return pages if protected else pages | files
+    pages |= render_page("downloads.md", "pages/downloads.md.j2", **context, embedded=embedded)
+    return (pages if protected else pages | files | subscriptions), jobs
+
+
+def print_jobs(view: ClientView, annual: AnnualView) -> list[PrintJob]:
+    """The PDFs of a client: its reports of the last 12 months (or 4 quarters), and its
+    annual review once it has a complete period."""
+    labels = [view.label(code) for code in view.codes[-YEAR_PERIODS[view.granularity] :]]
+    jobs = [PrintJob(f"reports/{label}/index.html", pdf_path(label)) for label in labels]
+    if annual.now:
+        jobs.append(PrintJob(f"{ANNUAL}/index.html", pdf_path(ANNUAL)))
+    return jobs
 
 
 def render_page(path: str, template: str, **context: object) -> dict[str, str]:
@@ -564,9 +625,16 @@ def render_page(path: str, template: str, **context: object) -> dict[str, str]:
     return page | {fragments_path(path): json.dumps(fragments, ensure_ascii=False)}
 
 
-def trend_chart(view: ClientView) -> str:
+def trend_chart(
+    view: ClientView,
+    codes: list[int] | None = None,
+    description: str | None = None,
+    chart_id: str = "compliance-trend",
+) -> str:
+    """The headline figures of `codes` (default: the last 12 periods) against their targets."""
+    codes = view.trend_codes() if codes is None else codes
     rows = []
-    for code in view.trend_codes():
+    for code in codes:
         for metric in HEADLINE:
             rows.append(
                 {
@@ -580,9 +648,9 @@ def trend_chart(view: ClientView) -> str:
     frame = pd.DataFrame(rows)
     return charts.embed(
         charts.compliance_trend(frame),
-        f"Headline figures for the last {len(view.trend_codes())} periods against their targets.",
+        description or f"Headline figures for the last {len(codes)} periods against their targets.",
         frame,
-        "compliance-trend",
+        chart_id,
     )
 
 
