@@ -25,7 +25,7 @@ from generator.figures.metrics import compute_figures
 from generator.inputs.read import read_inputs
 from generator.site import preview
 from generator.site.client_site import handwritten_pages
-from generator.site.pages import client_pages, split_by_client
+from generator.site.pages import client_pages, client_records, split_by_client
 
 CLIENT = "harbour-tower"
 
@@ -61,7 +61,7 @@ def _pages_previewed(root: Path) -> dict[str, str]:
     shown = preview.preview_figures(root / "data", CLIENT, Cache(root / "cache"))
     inputs, figures, client_id = shown.inputs, shown.figures, shown.client_id
     client = inputs.config.client(client_id)
-    records = preview.client_records(figures, client_id)
+    records = client_records(figures, client_id)
     return _digits(client_pages(inputs, figures, client, records, handwritten_pages(client_id)))
 
 

@@ -100,16 +100,6 @@ def preview_figures(data_dir: Path, client_id: str | None, cache: Cache) -> Show
     return Shown(inputs, figures, client.id, whole=True)
 
 
-def client_records(figures: Figures, client_id: str) -> dict[str, pd.DataFrame]:
-    """One client's records, as `split_by_client` gives them."""
-    records = {}
-    for source, frame in figures.records.items():
-        keep = (frame["client_id"] == client_id).to_numpy()
-        if keep.any():
-            records[source] = frame[keep].reset_index(drop=True)
-    return records
-
-
 def _stamps(data_dir: Path) -> dict[Path, tuple[int, int]]:
     """The size and time of change of every file in the portfolio's folder."""
     stamps = {}

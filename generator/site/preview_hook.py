@@ -25,8 +25,8 @@ from generator.site.client_site import (
     write_docs,
 )
 from generator.site.events import FOLDER
-from generator.site.pages import client_pages
-from generator.site.preview import client_records, preview_figures, same_theme
+from generator.site.pages import client_pages, client_records
+from generator.site.preview import preview_figures, same_theme
 
 PREVIEW_DIR = Path("build") / "preview"
 # Shared with `svcsite build --out site`; SVCSITE_CACHE puts it elsewhere (as `make bench` does).
