@@ -24,6 +24,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 
+from generator import cache
 from generator.check import print_quality, strict_failure
 from generator.errors import UsageError
 from generator.figures.metrics import Figures, compute_figures
@@ -57,8 +58,9 @@ def build(
 ) -> int:
     """Build the site of every client (or of `clients`) into `out_dir`."""
     laps = _Laps()
+    kept = cache.Cache(out_dir.parent / "build" / "cache")
     # Load and validate: structural problems raise InputError before anything is written.
-    inputs = read_inputs(data_dir)
+    inputs = read_inputs(data_dir, kept=kept)
     laps.lap("load and validate")
     print_quality(inputs.quality)
     if strict and strict_failure(inputs.quality):
@@ -78,7 +80,8 @@ def build(
         )
 
     # Every figure, for the whole portfolio at once.
-    figures = compute_figures(inputs.config, inputs.tables, report_as_of)
+    figures = portfolio_figures(inputs, report_as_of, kept)
+    kept.save()  # for the next build, or a preview
     laps.lap("figures")
 
     # The operator's data-quality report, beside the sites.
@@ -364,6 +367,18 @@ def _select_clients(config: Config, wanted: list[str] | None) -> list[str]:
     except UsageError as error:
         raise UsageError(f"--client: {error}") from None
     return [client_id for client_id in known if not wanted or client_id in wanted]
+
+
+def portfolio_figures(inputs: Inputs, as_of: pd.Timestamp, kept: cache.Cache) -> Figures:
+    """Every figure of the portfolio as at `as_of`: those of an earlier run from the same
+    inputs (their digest) and code as at the same instant, else computed and put in `kept`."""
+    if not inputs.digest:
+        return compute_figures(inputs.config, inputs.tables, as_of)
+    return kept.through(
+        "figures",
+        cache.key(inputs.digest, as_of.isoformat()),
+        lambda: compute_figures(inputs.config, inputs.tables, as_of),
+    )
 
 
 def as_of_instant(inputs: Inputs, as_of: str | None) -> pd.Timestamp:
