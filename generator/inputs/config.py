@@ -311,6 +311,16 @@ class Client(Strict):
     sla: Sla
     # A repeat fault: an incident whose (site, system) had another in this many days before.
     repeat_window_days: int = Field(default=30, ge=1, le=366, strict=True)
+    # The site's languages (contract 13); the first is its main one, the others follow it in
+    # a folder of their own (zh-Hant: zh/).
+    languages: list[Literal["en", "zh-Hant"]] = Field(default_factory=lambda: ["en"], min_length=1)
+
+    @field_validator("languages")
+    @classmethod
+    def _distinct_languages(cls, languages: list[str]) -> list[str]:
+        if len(set(languages)) < len(languages):
+            raise ValueError(f"each language once, got {languages}")
+        return languages
 
 
 def unique_slugs(texts: list[str], reserved: Collection[str] = ()) -> list[str]:

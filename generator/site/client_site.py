@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
@@ -24,8 +25,9 @@ from generator.figures.report import client_metrics, metrics_json
 from generator.inputs.config import Client
 from generator.inputs.minutes import CONTENT_DIR
 from generator.inputs.read import Inputs
-from generator.site import charts
+from generator.site import charts, i18n
 from generator.site import hook as site_hook
+from generator.site.i18n import N_, _
 from generator.site.pages import client_pages
 from generator.site.render import render
 
@@ -36,19 +38,23 @@ DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
 # Generated pages, in the order of the navigation; hand-written pages follow.
 NAV = [
-    {"Overview": "index.md"},
-    {"Service reports": "reports/index.md"},
-    {"Incidents": "incidents.md"},
-    {"Maintenance": "maintenance.md"},
-    {"Complaints and feedback": "complaints.md"},
-    {"System availability": "availability.md"},
-    {"Sites": "sites/index.md"},
-    {"Improvement actions and meetings": "actions.md"},
-    {"Service agreement and methodology": "agreement.md"},
-    {"Training": "training.md"},
-    {"Licence and compliance": "compliance.md"},
-    {"Downloads": "downloads.md"},
+    {N_("Overview"): "index.md"},
+    {N_("Service reports"): "reports/index.md"},
+    {N_("Incidents"): "incidents.md"},
+    {N_("Maintenance"): "maintenance.md"},
+    {N_("Complaints and feedback"): "complaints.md"},
+    {N_("System availability"): "availability.md"},
+    {N_("Sites"): "sites/index.md"},
+    {N_("Improvement actions and meetings"): "actions.md"},
+    {N_("Service agreement and methodology"): "agreement.md"},
+    {N_("Training"): "training.md"},
+    {N_("Licence and compliance"): "compliance.md"},
+    {N_("Downloads"): "downloads.md"},
 ]
+# Chinese is segmented a character at a time (no word list): a search for 事故 finds the
+# pages with both characters, with no dictionary to load in the build or the browser.
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SEARCH_SEPARATOR = rf"[\s\-\u3000-\u303f\uff01-\uff0f]+|(?=[{CJK}])|(?<=[{CJK}])"
 
 
 @dataclass(frozen=True)
@@ -114,10 +120,12 @@ def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
     ]
     minutes = [item for item in extra if "minutes" in next(iter(item.values()))]
     other = [item for item in extra if item not in minutes]
-    nav: list[dict[str, object]] = list(NAV)
+    nav: list[dict[str, object]] = [
+        {_(title): path} for item in NAV for title, path in item.items()
+    ]
     if minutes:  # newest first, in a group of their own, after the actions
         after = next(i for i, item in enumerate(nav) if "actions.md" in item.values()) + 1
-        nav.insert(after, {"Meeting minutes": minutes[::-1]})
+        nav.insert(after, {_("Meeting minutes"): minutes[::-1]})
     return nav + other
 
 
@@ -127,15 +135,18 @@ class ClientBuildError(Exception):
 
 def plugins(client: Client, work_dir: Path) -> list[object]:
     """Search, and with `password_env` the encryption of every page and the search index."""
+    search: object = "search"
+    if i18n.current().search != "en":
+        search = {"search": {"lang": [i18n.current().search], "separator": SEARCH_SEPARATOR}}
     if client.password_env is None:
-        return ["search"]
+        return [search]
     password = os.environ.get(client.password_env)
     if not password:
         raise ClientBuildError(
             f"{client.id}: the environment variable {client.password_env} (its password_env) is not set"
         )
     return [
-        "search",
+        search,
         {
             "encryptcontent": {
                 "global_password": password,
@@ -145,12 +156,12 @@ def plugins(client: Client, work_dir: Path) -> list[object]:
                 "session_storage": True,
                 "cache_file": str(work_dir / "encryptcontent.cache"),
                 "title_prefix": "",
-                "summary": "This service report is confidential.",
-                "placeholder": "Password",
+                "summary": _("This service report is confidential."),
+                "placeholder": _("Password"),
                 "password_button": True,
-                "password_button_text": "Open",
-                "encryption_info_message": "Enter the password your service manager gave you.",
-                "decryption_failure_message": "That password is not right.",
+                "password_button_text": _("Open"),
+                "encryption_info_message": _("Enter the password your service manager gave you."),
+                "decryption_failure_message": _("That password is not right."),
                 "encrypted_something": {"md-nav--secondary": ["nav", "class"]},
             }
         },
@@ -164,6 +175,7 @@ class PreparedSite:
     client: Client
     pages: dict[str, str]
     handwritten: list[HandWritten]
+    language: str = i18n.SOURCE  # the language its pages are in
 
 
 def prepare_client(
@@ -172,7 +184,7 @@ def prepare_client(
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
     pages = client_pages(inputs, figures, client, records, handwritten)
-    return PreparedSite(client, pages, handwritten)
+    return PreparedSite(client, pages, handwritten, i18n.current().code)
 
 
 @cache
@@ -221,15 +233,27 @@ def input_fingerprint(
     return digest.hexdigest()
 
 
+def language_folder(client: Client, code: str) -> str:
+    """Where the site in `code` lives under the client's site: "" for its main language,
+    else the language's folder followed by "/" (zh-Hant: "zh/")."""
+    return "" if code == client.languages[0] else f"{i18n.LANGUAGES[code].folder}/"
+
+
 def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) -> None:
-    """Build one client's complete site into `site_dir`; ClientBuildError if it cannot be."""
+    """Build one client's complete site in the language of its pages into `site_dir` (its
+    main language) or its language's folder there; ClientBuildError if it cannot be. The
+    main language is built first: MkDocs empties its site folder."""
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    site_dir = site_dir / language_folder(prepared.client, prepared.language)
     with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as work:
         docs = Path(work) / "docs"
         write_docs(prepared.pages, prepared.handwritten, docs)
         settings = mkdocs_settings(prepared, inputs, docs, site_dir, Path(work))
         try:
-            mkdocs_build(load_config(config_file=str(MKDOCS_FILE), **settings))
+            config = load_config(config_file=str(MKDOCS_FILE), **settings)
+            if prepared.language != i18n.SOURCE:  # Material's own words in the language
+                config.theme["language"] = prepared.language
+            mkdocs_build(config)
         except Exception as error:  # the client's content or the theme: this client only
             raise ClientBuildError(
                 f"{prepared.client.id}: MkDocs could not build its site "
@@ -242,20 +266,42 @@ def mkdocs_settings(
 ) -> dict[str, object]:
     """What one client's site sets over mkdocs.yml."""
     client = prepared.client
-    return {
-        "docs_dir": str(docs_dir),
-        "site_dir": str(site_dir),
-        "plugins": plugins(client, work_dir),
-        "site_name": client.name,
-        "site_url": site_url(inputs, client.id),
-        "nav": navigation(prepared.handwritten),
-        "copyright": html.escape(
-            f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
-        ),
-        # Not preview_hook.py, which generates the pages for `mkdocs serve`: here they are written.
-        "hooks": [str(SITE_HOOK)],
-        "watch": [],
-    }
+    with i18n.language(prepared.language):
+        settings: dict[str, object] = {
+            "docs_dir": str(docs_dir),
+            "site_dir": str(site_dir),
+            "plugins": plugins(client, work_dir),
+            "site_name": client.name,
+            "site_url": site_url(inputs, client.id) + language_folder(client, prepared.language),
+            "nav": navigation(prepared.handwritten),
+            "copyright": html.escape(
+                _("Prepared by {provider}. Confidential to {client}.").format(
+                    provider=inputs.config.provider.name, client=client.name
+                )
+            ),
+            # Not preview_hook.py, which generates the pages for `mkdocs serve`: here they
+            # are written.
+            "hooks": [str(SITE_HOOK)],
+            "watch": [],
+        }
+    if len(client.languages) > 1:
+        settings["extra"] = {"alternate": alternates(inputs, client)}
+    return settings
+
+
+def alternates(inputs: Inputs, client: Client) -> list[dict[str, str]]:
+    """Material's language switch: each language's site root as a path on the server
+    (`root`); the site hook makes each link the same page there (`link`)."""
+    base = urlsplit(site_url(inputs, client.id)).path
+    return [
+        {
+            "name": i18n.LANGUAGES[code].name,
+            "lang": code,
+            "root": base + language_folder(client, code),
+            "link": base + language_folder(client, code),
+        }
+        for code in client.languages
+    ]
 
 
 def write_root(out_dir: Path) -> None:

@@ -127,6 +127,14 @@ def on_pre_build(config) -> None:
     config.site_name = escape(config.site_name)
 
 
+def on_page_context(context, page, config, nav):
+    # The language switch leads to the same page in the other language (contract 13).
+    for alternate in config.extra.get("alternate") or ():
+        if "root" in alternate:
+            alternate["link"] = alternate["root"] + page.url
+    return context
+
+
 def _encrypted(config) -> bool:
     return "encryptcontent" in config.plugins
 

@@ -37,7 +37,14 @@ from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
-from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
+from generator.site.render import (
+    csv_instant_column,
+    html_rows,
+    month_title,
+    quarter_title,
+    render,
+    timestamp_column,
+)
 from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
 
@@ -98,7 +105,7 @@ class ClientView:
     @cached_property
     def complete_codes(self) -> list[int]:
         """Periods that had ended by the as-of time."""
-        _, ends = bounds(self.codes, self.granularity, self.config.timezone)
+        ends = bounds(self.codes, self.granularity, self.config.timezone)[1]
         return [
             code for code, end in zip(self.codes, ends, strict=True) if end <= self.figures.as_of
         ]
@@ -117,11 +124,9 @@ class ClientView:
     @cached_property
     def titles(self) -> dict[int, str]:
         """'October 2026' or 'Q4 2026', for every period of the client."""
-        starts, _ = bounds(self.codes, self.granularity, self.config.timezone)
-        if self.granularity == "month":
-            names = [start.strftime("%B\u00a0%Y") for start in starts]
-        else:
-            names = [f"Q{(start.month - 1) // 3 + 1}\u00a0{start.year}" for start in starts]
+        starts = bounds(self.codes, self.granularity, self.config.timezone)[0]
+        title = month_title if self.granularity == "month" else quarter_title
+        names = [title(start) for start in starts]
         return dict(zip(self.codes, names, strict=True))
 
     def title(self, code: int) -> str:
