@@ -37,6 +37,7 @@ from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.agreement import AgreementView
 from generator.site.events import fragments_path, marker
+from generator.site.i18n import N_, _
 from generator.site.render import (
     csv_instant_column,
     html_rows,
@@ -56,12 +57,12 @@ CHARTS = {
     "actions": "action_status",
 }
 BREACH_LABELS = {
-    "attend": "Incident attendance",
-    "restore": "Incident restoration",
-    "acknowledge": "Complaint acknowledgement",
-    "resolve": "Complaint resolution",
-    "late": "Preventive job completed late",
-    "overdue": "Preventive job overdue",
+    "attend": N_("Incident attendance"),
+    "restore": N_("Incident restoration"),
+    "acknowledge": N_("Complaint acknowledgement"),
+    "resolve": N_("Complaint resolution"),
+    "late": N_("Preventive job completed late"),
+    "overdue": N_("Preventive job overdue"),
 }
 # The columns of a service report's incident list, in order (its header is in report.md.j2).
 INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
@@ -315,7 +316,9 @@ class ClientView:
         return self.incidents_by_period.get(code, [])
 
     def calendar_name(self, name: str) -> str:
-        return "24x7 clock (always open)" if name == ALWAYS_OPEN else f"{name} calendar"
+        if name == ALWAYS_OPEN:
+            return _("24x7 clock (always open)")
+        return _("{name} calendar").format(name=name)
 
     def used_calendars(self) -> dict[str, Any]:
         """The calendars of every version of the terms."""
@@ -412,10 +415,10 @@ class ClientView:
                         "target": float(getattr(terms.incidents[priority], measure.lower())),
                     }
                 )
-        description = (
-            f"SLA minutes to attend and to restore by priority over the last {len(self.trend_codes())} periods: "
+        description = _(
+            "SLA minutes to attend and to restore by priority over the last {count} periods: "
             "the middle half of incidents (box), the 10th to 90th percentile (line), the median, and the target."
-        )
+        ).format(count=len(self.trend_codes()))
         return pd.DataFrame(rows), description
 
     def _preventive_data(self) -> tuple[pd.DataFrame, str]:
@@ -428,9 +431,9 @@ class ClientView:
                     **{k: f[k] for k in ("on_time", "late", "overdue", "pending")},
                 }
             )
-        return pd.DataFrame(
-            rows
-        ), "Preventive jobs due each period by outcome: on time, late, overdue or pending."
+        return pd.DataFrame(rows), _(
+            "Preventive jobs due each period by outcome: on time, late, overdue or pending."
+        )
 
     def _complaints_data(self) -> tuple[pd.DataFrame, str]:
         records = self._recent_records("complaints")
@@ -442,8 +445,8 @@ class ClientView:
                 records["resolve_status"] == "met",
                 records["resolve_status"] == "breached",
             ],
-            ["Withdrawn", "Resolved in time", "Late or overdue"],
-            "Open, within target",
+            [_("Withdrawn"), _("Resolved in time"), _("Late or overdue")],
+            _("Open, within target"),
         )
         frame = (
             pd.DataFrame(
@@ -456,7 +459,9 @@ class ClientView:
         )
         return (
             frame,
-            f"Complaints of the last {len(self.trend_codes())} periods by category and outcome.",
+            _("Complaints of the last {count} periods by category and outcome.").format(
+                count=len(self.trend_codes())
+            ),
         )
 
     def _availability_data(self) -> tuple[pd.DataFrame, str]:
@@ -470,7 +475,7 @@ class ClientView:
             for code in self.trend_codes()
             for system in self.systems()
         ]
-        return pd.DataFrame(rows), (
+        return pd.DataFrame(rows), _(
             "Availability of each system in each period, in percent of the period's time, "
             "read against the target: met, below it, or a point or more below it."
         )
@@ -483,7 +488,9 @@ class ClientView:
                 count = f[status] - (f["overdue"] if status == "open" else 0)
                 rows.append({"period": self.label(code), "status": status, "count": count})
             rows.append({"period": self.label(code), "status": "overdue", "count": f["overdue"]})
-        return pd.DataFrame(rows), "Actions raised at each period's meetings, by their status now."
+        return pd.DataFrame(rows), _(
+            "Actions raised at each period's meetings, by their status now."
+        )
 
     def window(self, code: int) -> list[int]:
         position = self.codes.index(code)
@@ -576,7 +583,7 @@ def trend_chart(view: ClientView) -> str:
             rows.append(
                 {
                     "period": view.label(code),
-                    "measure": metric.title,
+                    "measure": _(metric.title),
                     "pct": view.figure(metric, code),
                     "target": metric.target_value(view.period(code)["targets"]),
                     "decimals": metric.decimals,
@@ -585,7 +592,9 @@ def trend_chart(view: ClientView) -> str:
     frame = pd.DataFrame(rows)
     return charts.embed(
         charts.compliance_trend(frame),
-        f"Headline figures for the last {len(view.trend_codes())} periods against their targets.",
+        _("Headline figures for the last {count} periods against their targets.").format(
+            count=len(view.trend_codes())
+        ),
         frame,
         "compliance-trend",
     )

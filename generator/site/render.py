@@ -185,6 +185,7 @@ def environment() -> jinja2.Environment:
         "minutes": minutes,
         "timestamp": timestamp,
         "day": day,
+        "translated": i18n.gettext,  # a message held in a variable (a figure's title)
     }
     return env
 
