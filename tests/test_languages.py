@@ -3,17 +3,20 @@ and the English site as it was."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import CLIENTS_YML, write
+from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
 from generator.errors import InputError
 from generator.inputs.read import read_inputs
 from generator.site import i18n
+from generator.site.client_site import handwritten_pages
 
 AS_OF = "2026-10-31T23:59"
 POT = i18n.LOCALE_DIR / "messages.pot"
@@ -80,13 +83,20 @@ def test_a_translation_keeps_the_placeholders_of_its_message(language: str) -> N
             ), message.id
 
 
-@pytest.fixture
-def bilingual(portfolio: Path, in_repo: Path, tmp_path: Path) -> Path:
-    """harbour-tower in English then Chinese, kowloon-school in Chinese then English."""
-    with_languages(portfolio, "harbour-tower", "[en, zh-Hant]")
-    with_languages(portfolio, "kowloon-school", "[zh-Hant, en]")
-    out = tmp_path / "site"
-    assert build(portfolio, out, as_of=AS_OF) == 0
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """harbour-tower in English then Chinese, kowloon-school in Chinese then English (built
+    once for the tests of this module)."""
+    root = tmp_path_factory.mktemp("bilingual")
+    data = root / "data"
+    write(data / "clients.yml", CLIENTS_YML)
+    write(data / "incidents.csv", INCIDENTS)
+    with_languages(data, "harbour-tower", "[en, zh-Hant]")
+    with_languages(data, "kowloon-school", "[zh-Hant, en]")
+    out = root / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        assert build(data, out, as_of=AS_OF) == 0
     return out
 
 
@@ -133,7 +143,7 @@ def _english(site: Path) -> dict[str, bytes]:
 
 
 def test_adding_a_language_changes_nothing_of_the_english_site(
-    portfolio: Path, bilingual: Path, tmp_path: Path
+    portfolio: Path, bilingual: Path, tmp_path: Path, in_repo: Path
 ) -> None:
     write(portfolio / "clients.yml", CLIENTS_YML)
     english = tmp_path / "english"
@@ -141,3 +151,57 @@ def test_adding_a_language_changes_nothing_of_the_english_site(
     before, after = _english(english / "harbour-tower"), _english(bilingual / "harbour-tower")
     assert sorted(before) == sorted(after)
     assert [name for name in before if before[name] != after[name]] == []
+
+
+# Words a Chinese page may hold in Latin letters: codes, units and names that are not English
+# interface text (the records themselves are shown as given and are not looked at here).
+LATIN_ALLOWED = {"SLA", "HK", "CSV", "HKID", "json", "csv", "metrics", "Cap", "x", "pp"}
+
+
+def _interface_text(page: str) -> list[str]:
+    """What the interface says on a page: table heads, navigation, headings, captions and
+    the titles, axes and legends of its charts (not the records' own cells)."""
+    texts = re.findall(r"<th[^>]*>(.*?)</th>", page)
+    texts += re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', page, re.DOTALL)
+    texts += re.findall(r"<h[1-3][^>]*>(.*?)<", page)
+    texts += re.findall(r"<figcaption>(.*?)</figcaption>", page)
+    texts += re.findall(r"<summary>(.*?)</summary>", page)
+    for spec in re.findall(r'data-spec="([^"]+)"', page):
+        decoded = json.loads(html.unescape(spec))
+        texts += [value for key, value in _pairs(decoded) if key in {"title", "subtitle"}]
+    return [text for text in texts if isinstance(text, str)]
+
+
+def _pairs(value, key=None):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _pairs(v, k)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _pairs(item, key)
+    else:
+        yield key, value
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "incidents/index.html",
+        "availability/index.html",
+        "reports/2026-10/index.html",
+        "agreement/index.html",
+    ],
+)
+def test_a_chinese_page_has_no_english_interface_word(bilingual: Path, page: str) -> None:
+    text = (bilingual / "harbour-tower" / "zh" / page).read_text(encoding="utf-8")
+    # Hand-written pages (content/) and the client's name are shown as they are written.
+    given = {page.title for page in handwritten_pages("harbour-tower")}
+    given.add(read_inputs(bilingual.parent / "data").config.client("harbour-tower").name)
+    words = {
+        word
+        for shown in _interface_text(text)
+        if html.unescape(shown).strip() not in given
+        for word in re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]+>|&\w+;", " ", shown))
+    }
+    assert sorted(words - LATIN_ALLOWED) == []

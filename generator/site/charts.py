@@ -293,7 +293,7 @@ def preventive_on_time(
         .transform_calculate(
             judged=f"datum['{on_time}'] + datum['{late}'] + datum['{overdue}']",
             on_time_pct="datum.judged > 0 "
-            f"? format(100 * datum['{on_time}'] / datum.judged, '.1f') + '%' : '{_('no figure')}'",
+            f"? format(100 * datum['{on_time}'] / datum.judged, '.1f') + '%' : '{NO_FIGURE()}'",
         )
         .transform_fold(list(statuses.values()), as_=["status", "count"])
         .mark_bar()
@@ -349,7 +349,7 @@ def availability_heatmap(
 
     Columns: system (display name), period, pct (NaN: no figure), optionally target.
     """
-    return _availability_cells(frame, "period", _period_x(), "Period", title, low)
+    return _availability_cells(frame, "period", _period_x(), N_("Period"), title, low)
 
 
 def _availability_cells(
@@ -367,12 +367,12 @@ def _availability_cells(
     y = alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=160))
     tooltip = [
         alt.Tooltip("system:N", title=_("System")),
-        alt.Tooltip(f"{field}:O", title=field_title),
+        alt.Tooltip(f"{field}:O", title=_(field_title)),
         alt.Tooltip("shown:N", title=_("Availability")),
         alt.Tooltip("against:N", title=_("Against target")),
     ]
     base = alt.Chart(data).transform_calculate(
-        shown=f"isValid(datum.pct) ? format(datum.pct, '.2f') + '%' : '{_('no figure')}'"
+        shown=f"isValid(datum.pct) ? format(datum.pct, '.2f') + '%' : '{NO_FIGURE()}'"
     )
     missing = (
         base.transform_filter("!isValid(datum.pct)")
@@ -388,6 +388,10 @@ def _availability_cells(
     return _styled(
         chart, title, decimals={"pct": 2, "target": 2}, height=28 * data["system"].nunique()
     )
+
+
+def NO_FIGURE() -> str:
+    return _("no figure")
 
 
 AT_TARGET = N_("Target met")
@@ -537,7 +541,7 @@ def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart
             f'aria-label="{caption}" data-spec="{html.escape(text, quote=True)}"></div>',
             f"<figcaption>{caption}</figcaption>",
             '<details class="svc-chart__data">',
-            f"<summary>{_('Data table')}</summary>",
+            "<summary>" + _("Data table") + "</summary>",
             *data_table(table, decimals),
             "</details>",
             "</figure>",

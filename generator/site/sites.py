@@ -66,7 +66,8 @@ class SiteFigure:
                 below = _("Below the target of {target}").format(target=pct(self.target, decimals))
                 return (
                     f'<span class="svc-status svc-status--missed" title="{below}">'
-                    f"{_('{figure} below').format(figure=shown)}</span>"
+                    + _("{figure} below").format(figure=shown)
+                    + "</span>"
                 )
             return (
                 '<span class="svc-status svc-status--missed" title="Below the target of '
@@ -385,7 +386,7 @@ def _strip(
         )
         + "</figcaption>",
         '<details class="svc-chart__data">',
-        f"<summary>{_('Data table')}</summary>",
+        "<summary>" + _("Data table") + "</summary>",
         "<table>",
         '<thead><tr><th>System</th><th>Days</th><th class="svc-num">Number of days</th>'
         '<th class="svc-num">Availability each day</th><th>Against target</th></tr></thead>',
