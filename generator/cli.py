@@ -60,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="live preview of one client's site (mkdocs serve)")
     serve.add_argument("client", nargs="?", metavar="CLIENT", help="client id (default: the first)")
+    serve.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="the portfolio, watched for edits (default: $SVCSITE_DATA, else data)",
+    )
+    serve.add_argument(
+        "--dev-addr",
+        type=_address,
+        metavar="HOST:PORT",
+        help="where the preview is served (default: mkdocs.yml's dev_addr, 127.0.0.1:8000)",
+    )
 
     audit = commands.add_parser("audit", help="scan built sites for leaks; exit 1 on any finding")
     audit.add_argument("site_dir", nargs="?", type=Path, default=Path("site"), metavar="SITE_DIR")
@@ -92,6 +104,13 @@ def _shard(text: str) -> tuple[int, int]:
     if not 1 <= index <= count:
         raise argparse.ArgumentTypeError(f"expected 1 <= I <= N, got {text!r}")
     return index, count
+
+
+def _address(text: str) -> str:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT such as 127.0.0.1:8000, got {text!r}")
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,12 +152,20 @@ def _serve(args: argparse.Namespace) -> int:
     from generator.inputs.config import load_config
     from generator.inputs.read import CONFIG_FILE
 
-    data_dir = Path(os.environ.get("SVCSITE_DATA", "data"))
+    data_dir = args.data or Path(os.environ.get("SVCSITE_DATA", "data"))
     config = load_config(data_dir / CONFIG_FILE)  # an unknown client is said before MkDocs starts
-    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # requirements.lock keeps MkDocs 1
+    # The preview hook reads the portfolio (and watches it) where SVCSITE_DATA says.
+    environment = dict(
+        os.environ,
+        SVCSITE_DATA=str(data_dir.resolve()),
+        NO_MKDOCS_2_WARNING="1",  # requirements.lock keeps MkDocs 1
+    )
     if args.client:
         environment["SVCSITE_CLIENT"] = config.client(args.client).id
-    return subprocess.call([sys.executable, "-m", "mkdocs", "serve"], env=environment)
+    command = [sys.executable, "-m", "mkdocs", "serve"]
+    if args.dev_addr:
+        command += ["--dev-addr", args.dev_addr]
+    return subprocess.call(command, env=environment)
 
 
 def _audit(args: argparse.Namespace) -> int:

@@ -96,6 +96,19 @@ def test_a_config_error_is_one_line_with_its_key_path(portfolio: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_serve_names_a_bad_address_or_client_before_mkdocs_starts(portfolio: Path) -> None:
+    address = svcsite("serve", "--data", str(portfolio), "--dev-addr", "localhost")
+    assert address.returncode == 2
+    assert "--dev-addr: expected HOST:PORT such as 127.0.0.1:8000, got 'localhost'" in (
+        address.stderr
+    )
+    client = svcsite("serve", "acme", "--data", str(portfolio))
+    assert client.returncode == 2
+    assert client.stderr.strip() == (
+        "svcsite serve: unknown client 'acme' (known: harbour-tower, kowloon-school)"
+    )
+
+
 def test_bad_usage_exits_2(portfolio: Path) -> None:
     assert svcsite("build", "--jobs", "many").returncode == 2
     assert svcsite("frobnicate").returncode == 2

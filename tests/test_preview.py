@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from conftest import REPO, write
@@ -102,3 +103,45 @@ def test_mkdocs_serve_reloads_the_portfolio_it_shows_and_reports_a_broken_one_pl
     output = "".join(lines)
     assert "Traceback" not in output
     assert "clients[0].sla.incidents.P1.attend: expected a duration" in output
+
+
+def test_svcsite_serve_previews_and_watches_the_portfolio_named_by_data(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """`svcsite serve CLIENT --data DIR --dev-addr HOST:PORT`, run from the repository with a
+    portfolio elsewhere: an edit of an export in DIR reaches the served page."""
+    address = f"127.0.0.1:{_free_port()}"
+    environment = {k: v for k, v in os.environ.items() if k != "SVCSITE_DATA"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "harbour-tower", "--data", str(portfolio),
+         "--dev-addr", address],
+        cwd=REPO, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
+    page = f"http://{address}/reports/2026-10/"
+
+    def wait_for_page(text: str) -> None:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            try:
+                with urllib.request.urlopen(page, timeout=10) as response:
+                    if text in response.read().decode():
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+
+    try:
+        wait_for_page("Door 2 reader dead")
+        incidents = portfolio / "incidents.csv"
+        write(
+            incidents, incidents.read_text().replace("Door 2 reader dead", "Door 2 reader mended")
+        )
+        wait_for_page("Door 2 reader mended")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "Traceback" not in "".join(lines)

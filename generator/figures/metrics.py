@@ -90,6 +90,7 @@ class Figures:
     sites: dict[Granularity, pd.DataFrame]  # (client_id, site_id, period) -> by_site columns
     daily: pd.DataFrame  # by client_id (sorted): site_id, system, day, pct; last STRIP_DAYS days
     warnings: pd.DataFrame | None = None  # severe weather warnings as at as_of (end: NaT in force)
+    visits: pd.DataFrame | None = None  # preventive jobs still to do after as_of (calendar.ics)
 
 
 def compute_figures(
@@ -125,7 +126,25 @@ def compute_figures(
     sites = {g: by_site for g, (_, by_site) in both.items()}
     daily = daily_availability(judged.get("incidents"), config, as_of)
     benchmarks = {g: benchmark(periods[g]) for g in GRANULARITIES}
-    return Figures(as_of, judged, periods, benchmarks, sites, daily, warnings)
+    visits = upcoming_visits(tables["maintenance"], as_of) if "maintenance" in tables else None
+    return Figures(as_of, judged, periods, benchmarks, sites, daily, warnings, visits)
+
+
+def upcoming_visits(maintenance: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The preventive jobs still to do after `as_of`: due from then on (a due date from its
+    local midnight: the jobs the figures leave out as not yet due) and open at that time (a
+    completion after it has not happened yet)."""
+    status = maintenance["status"]
+    still_open = (status == "open") | (
+        (status == "completed") & ~(maintenance["completed_at"] <= as_of)
+    )
+    wanted = (
+        (maintenance["due_date"] >= as_of.tz_localize(None))
+        & (maintenance["kind"] == "preventive")
+        & still_open
+    )
+    columns = ["job_id", "client_id", "site_id", "system", "due_date"]
+    return maintenance.loc[wanted, columns].sort_values(["client_id", "due_date", "job_id"])
 
 
 # Few distinct values each: as categories, grouping and filtering 1M rows stays cheap.

@@ -72,6 +72,12 @@ def _open_hours(text: str) -> str:
     return text
 
 
+def _meeting_time(text: str) -> str:
+    if len(parse_hours(text)) != 1:
+        raise ValueError(f"expected one time range such as '10:00-11:30', got {text!r}")
+    return text
+
+
 def _site_id(value: Any) -> str:
     """Any non-empty text, as the exports spell it; surrounding spaces are not part of it
     (the exports' values lose theirs when read)."""
@@ -304,6 +310,16 @@ class Site(Strict):
     systems: list[Annotated[str, Field(pattern=SYSTEM_ID)]] = Field(min_length=1)
 
 
+class ScheduledMeeting(Strict):
+    """A review meeting already arranged, for the client's calendar (calendar.ics)."""
+
+    date: date
+    time: Annotated[str, AfterValidator(_meeting_time)] | None = None  # "10:00-11:30", local
+    title: str = Field(min_length=1)  # e.g. "Quarterly review Q4 2026"
+    level: Literal["working", "senior"] | None = None
+    location: str | None = None
+
+
 class Client(Strict):
     id: Annotated[str, Field(pattern=SLUG)]
     name: str
@@ -314,6 +330,8 @@ class Client(Strict):
     sla: Sla
     # A repeat fault: an incident whose (site, system) had another in this many days before.
     repeat_window_days: int = Field(default=30, ge=1, le=366, strict=True)
+    # Review meetings arranged ahead: the calendar holds those on or after the as-of date.
+    scheduled_meetings: list[ScheduledMeeting] = Field(default_factory=list)
     # The site's languages (contract 13); the first is its main one, the others follow it in
     # a folder of their own (zh-Hant: zh/).
     languages: list[Literal["en", "zh-Hant"]] = Field(default_factory=lambda: ["en"], min_length=1)

@@ -30,16 +30,17 @@ from generator.site import hook as site_hook
 from generator.site.i18n import N_, _
 from generator.site.pages import client_pages
 from generator.site.render import render
+from generator.site.urls import site_url
 
 MKDOCS_FILE = Path("mkdocs.yml")
 THEME_DIR = Path("site_overrides")
 SITE_HOOK = Path(site_hook.__file__)
-DEFAULT_BASE_URL = "http://localhost:8000/"
 BUNDLE = "assets/javascripts/vega-bundle.js"
 # Generated pages, in the order of the navigation; hand-written pages follow.
 NAV = [
     {N_("Overview"): "index.md"},
     {N_("Service reports"): "reports/index.md"},
+    {N_("Annual review"): "annual-review.md"},
     {N_("Incidents"): "incidents.md"},
     {N_("Maintenance"): "maintenance.md"},
     {N_("Complaints and feedback"): "complaints.md"},
@@ -86,14 +87,6 @@ def _title(path: Path) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     return path.stem.replace("-", " ").capitalize()
-
-
-def site_url(inputs: Inputs, client_id: str) -> str:
-    """Where the client's site is published: SVCSITE_SITE_URL (set by the Pages workflow),
-    else clients.yml's site_url, else a local preview address. Material's instant
-    navigation follows only links under this address."""
-    base = os.environ.get("SVCSITE_SITE_URL") or inputs.config.site_url or DEFAULT_BASE_URL
-    return f"{base.rstrip('/')}/{client_id}/"
 
 
 def write_docs(pages: dict[str, str], handwritten: list[HandWritten], docs_dir: Path) -> None:

@@ -125,6 +125,8 @@ def on_pre_build(config) -> None:
     # it is and through its escape filter, and a name may hold "<" or "&". Here, after every
     # on_config (the preview's sets the name).
     config.site_name = escape(config.site_name)
+    # Every page's head advertises the feed, where the site has one (see site_overrides/main.html).
+    config.extra["svcsite_feed"] = (Path(config.docs_dir) / "feed.xml").is_file()
 
 
 def on_page_context(context, page, config, nav):

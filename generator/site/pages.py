@@ -36,8 +36,11 @@ from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
 from generator.site import charts
 from generator.site.agreement import AgreementView
+from generator.site.annual import AnnualView
 from generator.site.events import fragments_path, marker
+from generator.site.feed import FEED, atom_feed
 from generator.site.i18n import N_, _
+from generator.site.ical import CALENDAR, ical_calendar
 from generator.site.render import (
     csv_instant_column,
     html_rows,
@@ -48,6 +51,7 @@ from generator.site.render import (
 )
 from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
+from generator.site.urls import site_url
 
 CHARTS = {
     "response_times": "response_time_distribution",
@@ -67,6 +71,7 @@ BREACH_LABELS = {
 # The columns of a service report's incident list, in order (its header is in report.md.j2).
 INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
                 "resolved_at", "attend_status", "restore_status", "cause", "summary")  # fmt: skip
+VISITS = "visits"  # split_by_client's key for the preventive visits still to come
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 
@@ -77,6 +82,9 @@ def split_by_client(figures: Figures) -> dict[str, dict[str, pd.DataFrame]]:
     for source, records in figures.records.items():
         for client_id, frame in records.groupby("client_id", observed=True, sort=False):
             result.setdefault(str(client_id), {})[source] = frame.reset_index(drop=True)
+    if figures.visits is not None:  # not a source: the calendar's visits, after as_of
+        for client_id, frame in figures.visits.groupby("client_id", observed=True, sort=False):
+            result.setdefault(str(client_id), {})[VISITS] = frame.reset_index(drop=True)
     return result
 
 
@@ -514,7 +522,12 @@ def client_pages(
     """Relative path -> text, for one client: its Markdown pages and its downloads.
     `handwritten`: the client's pages from content/ (path and title), for the links to them."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
+    visits = records.get(VISITS)
+    records = {source: frame for source, frame in records.items() if source != VISITS}
     view = ClientView(client, inputs.config, figures, inputs.quality, records, minutes)
+    # A password covers pages only: a protected client's files travel inside its page, and
+    # its feed and calendar (which no page can hold) are not published.
+    protected = client.password_env is not None
     context = {
         "view": view,
         "standards": StandardsView(view),
@@ -522,6 +535,7 @@ def client_pages(
         "provider": inputs.config.provider,
         "metrics": METRICS,
         "agreement": AgreementView(view),
+        "protected": protected,
     }
     sites = SitesView(view)
     pages = (
@@ -539,6 +553,12 @@ def client_pages(
             "agreement.md", "pages/agreement.md.j2", **context, calendars=inputs.config.calendars
         )
         | render_page("reports/index.md", "pages/reports.md.j2", **context)
+        | render_page(
+            "annual-review.md",
+            "pages/annual.md.j2",
+            **context,
+            annual=AnnualView(view, context["agreement"]),
+        )
         | sites_pages(sites, render_page, context)
     )
     for code in view.codes:
@@ -550,15 +570,16 @@ def client_pages(
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
-    # A password covers pages only: a protected client's files travel inside its page.
-    protected = client.password_env is not None
+    base = site_url(inputs, client.id)
+    subscriptions = {
+        FEED: atom_feed(view, context["agreement"], base),
+        CALENDAR: ical_calendar(view, visits, base),
+    }
     embedded = {
         Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
     }
-    pages |= render_page(
-        "downloads.md", "pages/downloads.md.j2", **context, protected=protected, embedded=embedded
-    )
-    return pages if protected else pages | files
+    pages |= render_page("downloads.md", "pages/downloads.md.j2", **context, embedded=embedded)
+    return pages if protected else pages | files | subscriptions
 
 
 def render_page(path: str, template: str, **context: object) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """MkDocs hook for plain `mkdocs serve` / `mkdocs build` at the repository root: generate the
-pages of one client (SVCSITE_CLIENT, else the first in data/clients.yml) before the build.
+pages of one client (SVCSITE_CLIENT, else the first in clients.yml) of the portfolio in
+SVCSITE_DATA (else data/) before the build, and watch that portfolio for edits.
 
 Files are rewritten only when their text changed, so the watcher of the generated folder
 does not rebuild forever.
@@ -19,16 +20,22 @@ from generator.inputs.read import read_inputs
 from generator.site.client_site import handwritten_pages, navigation, site_url, write_docs
 from generator.site.pages import client_pages, split_by_client
 
-DATA_DIR = Path(os.environ.get("SVCSITE_DATA", "data"))
 PREVIEW_DIR = Path("build") / "preview"
 
 
 def on_config(config):
+    data_dir = Path(os.environ.get("SVCSITE_DATA", "data"))
+    return preview(config, data_dir, os.environ.get("SVCSITE_CLIENT"))
+
+
+def preview(config, data_dir: Path, client_id: str | None):
+    """Generate the pages of `client_id` (else the first client) of the portfolio in
+    `data_dir`, point MkDocs at them and watch `data_dir`."""
     # MkDocs' own error type: the operator sees the problems, not a traceback, and
     # `mkdocs serve` keeps running until the inputs are mended.
     try:
-        inputs = read_inputs(DATA_DIR)
-        client_id = os.environ.get("SVCSITE_CLIENT") or inputs.config.clients[0].id
+        inputs = read_inputs(data_dir)
+        client_id = client_id or inputs.config.clients[0].id
         client = inputs.config.client(client_id)
     except InputError as error:
         problems = "\n".join(f"  {problem}" for problem in error.problems)
@@ -47,9 +54,9 @@ def on_config(config):
     config.site_name = client.name
     config.site_url = config.site_url or site_url(inputs, client_id)
     config.nav = navigation(handwritten)
-    # `mkdocs serve` reloads on edits of the portfolio it shows, wherever SVCSITE_DATA puts it.
-    if str(DATA_DIR.resolve()) not in config.watch:
-        config.watch.append(str(DATA_DIR.resolve()))
+    # `mkdocs serve` reloads on edits of the portfolio it shows, wherever it is.
+    if str(data_dir.resolve()) not in config.watch:
+        config.watch.append(str(data_dir.resolve()))
     return config
 
 

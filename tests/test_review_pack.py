@@ -1,0 +1,249 @@
+"""The review pack (issue 16): the Atom feed, the calendar of visits and meetings, the annual
+review and the PDF of each service report, checked on the demo's built site."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_pages import AS_OF, pages_for
+
+from conftest import CLIENTS_YML, INCIDENTS, REPO, write
+from generator.build import build
+from generator.errors import InputError
+from generator.inputs.read import read_inputs
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+BASE = "https://reports.example.com/harbour-tower/"
+CLIENT = "harbour-tower"
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's harbour-tower, built once for this module at its published address."""
+    root = tmp_path_factory.mktemp("review-pack")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        patch.setenv("SVCSITE_SITE_URL", "https://reports.example.com/")
+        assert build(REPO / "data", root / "site", clients=[CLIENT]) == 0
+    return root / "site" / CLIENT
+
+
+def _published(site: Path, url: str) -> Path:
+    """The file of the built site that an address of it is served from."""
+    assert url.startswith(BASE), url
+    path = url.removeprefix(BASE).split("#")[0]
+    return site / path / "index.html" if path == "" or path.endswith("/") else site / path
+
+
+# ---- the feed ------------------------------------------------------------------------------
+
+
+def test_the_feed_is_atom_with_a_resolving_entry_per_report_and_change(demo_site: Path) -> None:
+    feed = ET.parse(demo_site / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}id").startswith("tag:reports.example.com,")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{BASE}feed.xml"
+    entries = feed.findall(f"{ATOM}entry")
+    reports = sorted(p.name for p in (demo_site / "reports").iterdir() if p.is_dir())
+    ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+    assert len(set(ids)) == len(ids) == len(reports) + 1  # the demo's one agreement change
+    assert "tag:reports.example.com,2026-10-01:harbour-tower/reports/2026-10" in ids
+    updated = [datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) for entry in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert max(updated) == datetime.fromisoformat(feed.findtext(f"{ATOM}updated"))
+    assert max(updated) <= datetime.fromisoformat("2026-11-01T00:00:00+08:00")  # the as-of time
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title")
+        link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+        page = _published(demo_site, link)
+        assert page.is_file(), link
+        if "#" in link:
+            assert f'id="{link.split("#")[1]}"' in page.read_text(encoding="utf-8")
+
+
+def test_the_feed_gives_the_report_figures(demo_site: Path) -> None:
+    feed = ET.parse(demo_site / "feed.xml").getroot()
+    latest = feed.find(f"{ATOM}entry")
+    assert latest.findtext(f"{ATOM}title") == "Service report: October 2026"
+    assert "incidents attended within target 92.0%" in latest.findtext(f"{ATOM}summary")
+
+
+def test_every_page_advertises_the_feed(demo_site: Path) -> None:
+    pages = list(demo_site.rglob("*.html"))
+    link = re.compile(r'<link rel="alternate" type="application/atom\+xml" [^>]*href="([^"]+)"')
+    for page in pages:
+        found = link.search(page.read_text(encoding="utf-8"))
+        assert found, page
+        href = found.group(1)
+        if page.name == "404.html":  # served at any depth: its links are absolute
+            assert href == "/harbour-tower/feed.xml"
+        else:
+            assert (page.parent / href).resolve() == (demo_site / "feed.xml").resolve()
+
+
+def test_a_password_protected_client_publishes_no_feed(tmp_path: Path) -> None:
+    protected = CLIENTS_YML.replace(
+        "    reporting: monthly\n", "    reporting: monthly\n    password_env: HT_PASSWORD\n", 1
+    )
+    write(tmp_path / "clients.yml", protected)
+    write(tmp_path / "incidents.csv", INCIDENTS)
+    pages = pages_for(tmp_path, CLIENT)
+    assert "feed.xml" not in pages
+    assert "publishes neither" in pages["reports/index.md"]
+    open_pages = pages_for(tmp_path, "kowloon-school")
+    assert open_pages["feed.xml"].startswith("<?xml")
+    assert "[the feed of this site](../feed.xml)" in open_pages["reports/index.md"]
+
+
+# ---- the calendar --------------------------------------------------------------------------
+
+MAINTENANCE = """\
+job_id,client_id,site_id,system,kind,due_date,completed_at,status,first_time_fix,notes,technician
+JOB-1,harbour-tower,HT1,cctv,preventive,2026-10-20,2026-10-21 10:00,completed,,,Lam
+JOB-2,harbour-tower,HT1,cctv,preventive,2026-10-30,,open,,,
+JOB-3,harbour-tower,HT1,access_control,preventive,2026-11-01,,open,,,
+JOB-4,harbour-tower,HT1,intruder_alarm,preventive,2026-11-12,,open,,,
+JOB-5,harbour-tower,HT1,cctv,corrective,2026-11-03,,open,,,
+JOB-6,harbour-tower,HT1,cctv,preventive,2026-11-20,,cancelled,,,
+JOB-7,harbour-tower,HT1,cctv,preventive,2026-11-05,2026-11-02 09:00,completed,,,Lam
+JOB-8,harbour-tower,HT1,cctv,preventive,2026-11-06,2026-10-28 09:00,completed,,,Lam
+JOB-9,kowloon-school,KB1,cctv,preventive,2026-11-07,,open,,,
+"""
+
+
+def _calendar_portfolio(tmp_path: Path) -> Path:
+    meetings = (
+        "    scheduled_meetings:\n"
+        '      - {date: 2026-11-20, time: "10:00-11:30", title: "Quarterly review Q4, 2026",'
+        " level: senior, location: Management office}\n"
+        "      - {date: 2026-12-04, title: Working meeting}\n"
+        "      - {date: 2026-10-04, title: A past meeting}\n"
+    )
+    clients = CLIENTS_YML.replace(
+        "    people: [Chan Tai Man]\n", f"    people: [Chan Tai Man]\n{meetings}"
+    )
+    write(tmp_path / "clients.yml", clients)
+    write(tmp_path / "incidents.csv", INCIDENTS)
+    write(tmp_path / "maintenance.csv", MAINTENANCE)
+    return tmp_path
+
+
+def test_the_calendar_holds_the_visits_to_come_and_the_meetings_arranged(tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    pages = pages_for(_calendar_portfolio(tmp_path), CLIENT, as_of=AS_OF)
+    calendar = icalendar.Calendar.from_ical(pages["calendar.ics"])
+    events = calendar.walk("VEVENT")
+    # JOB-7 was completed after the as-of time: still to do at it. JOB-8 was done before.
+    visits = [
+        (str(e["SUMMARY"]), e.decoded("DTSTART")) for e in events if "JOB" in e["DESCRIPTION"]
+    ]
+    assert visits == [
+        ("Preventive maintenance: Access control, Harbour Tower", date(2026, 11, 1)),
+        ("Preventive maintenance: CCTV, Harbour Tower", date(2026, 11, 5)),
+        ("Preventive maintenance: Intruder alarm, Harbour Tower", date(2026, 11, 12)),
+    ]
+    assert all(str(e["LOCATION"]) == "Harbour Tower" for e in events[:3])
+    assert "(job JOB-3)" in events[0]["DESCRIPTION"]
+    review, working = events[3:]
+    assert str(review["SUMMARY"]) == "Quarterly review Q4, 2026"
+    assert review.decoded("DTSTART") == datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    assert review.decoded("DTEND") == datetime(2026, 11, 20, 3, 30, tzinfo=UTC)
+    assert str(review["LOCATION"]) == "Management office"
+    assert "senior review meeting" in review["DESCRIPTION"]
+    assert working.decoded("DTSTART") == date(2026, 12, 4)
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert all(line.endswith("\r") or not line for line in pages["calendar.ics"].split("\n"))
+    # the other client's calendar holds its own visit only
+    school = icalendar.Calendar.from_ical(pages_for(tmp_path, "kowloon-school")["calendar.ics"])
+    assert [str(e["DESCRIPTION"]).count("JOB-9") for e in school.walk("VEVENT")] == [1]
+
+
+def test_the_calendar_folds_long_lines_between_characters(tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    data = _calendar_portfolio(tmp_path)
+    yml = (data / "clients.yml").read_text(encoding="utf-8")
+    (data / "clients.yml").write_text(
+        yml.replace("Working meeting", "中環分行" * 30), encoding="utf-8"
+    )
+    text = pages_for(data, CLIENT, as_of=AS_OF)["calendar.ics"]
+    assert max(len(line.encode()) for line in text.split("\r\n")) <= 75
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+    assert "中環分行" * 30 in summaries
+
+
+def test_a_calendar_meeting_with_a_bad_time_is_named_by_its_key_path(tmp_path: Path) -> None:
+    data = _calendar_portfolio(tmp_path)
+    yml = (data / "clients.yml").read_text(encoding="utf-8")
+    (data / "clients.yml").write_text(yml.replace('"10:00-11:30"', '"10-11"'), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_inputs(data)
+    assert [str(p) for p in error.value.problems] == [
+        f"{data / 'clients.yml'}: clients[0].scheduled_meetings[0].time: expected 'HH:MM-HH:MM', got '10-11'"
+    ]
+
+
+# ---- the annual review ---------------------------------------------------------------------
+
+
+def _row(page: str, title: str) -> list[str]:
+    """The cells of the table row that starts with `title`, as text."""
+    row = re.search(rf"<tr><td>{re.escape(title)}</td>(.*?)</tr>", page, flags=re.S)
+    assert row, title
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    ]
+
+
+def test_the_annual_review_compares_the_year_with_the_year_before(demo_site: Path) -> None:
+    metrics = json.loads((demo_site / "downloads" / "metrics.json").read_text(encoding="utf-8"))
+    periods = {p["period"]: p for p in metrics["periods"]}
+    now = [
+        periods[f"{y}-{m:02d}"]
+        for y, m in [(2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 11)]
+    ]
+    before = [
+        periods[f"{y}-{m:02d}"]
+        for y, m in [(2024, 11), (2024, 12)] + [(2025, m) for m in range(1, 11)]
+    ]
+
+    def attend(year: list[dict]) -> float:
+        met = sum(p["incidents"]["attend"]["met"] for p in year)
+        return met / (met + sum(p["incidents"]["attend"]["breached"] for p in year)) * 100
+
+    page = (demo_site / "annual-review" / "index.html").read_text(encoding="utf-8")
+    page = page.replace("\u00a0", " ")
+    assert "November 2025 to October 2026" in page and "November 2024 to October 2025" in page
+    cells = _row(page, "Incidents attended within target")
+    assert cells[:2] == [f"{attend(before):.1f}%", f"{attend(now):.1f}%"]
+    assert cells[3] == f"{now[-1]['targets']['incident_pct']:.1f}%"
+    missed = sum(
+        p["incidents"]["attend"]["compliance_pct"] < p["targets"]["incident_pct"] for p in now
+    )
+    assert cells[5] == f"{missed} of 12"
+    reported = _row(page, "Incidents reported")
+    assert reported[1] == f"{sum(p['incidents']['reported'] for p in now):,}"
+    # each site, this year over the year before
+    site = _row(page, "Harbour Tower 1")
+    assert site[0].startswith(f"{sum(p['by_site']['HT1']['incidents']['reported'] for p in now):,}")
+    # the agreement change of the year, and the actions raised at its meetings
+    assert 'id="from-2025-11-01"' in page
+    assert "annual-trend" in page
+    actions = list(csv.DictReader((demo_site / "downloads" / "actions.csv").open(encoding="utf-8")))
+    of_year = [a for a in actions if "2025-11-01" <= a["meeting_date"] <= "2026-10-31"]
+    assert f"The {len(of_year)} actions raised at this year" in page
+
+
+def test_an_annual_review_without_a_complete_period_says_so(portfolio: Path) -> None:
+    page = pages_for(portfolio, "kowloon-school")["annual-review.md"]
+    assert "There is no complete quarter yet" in page
+    october_ended = pd.Timestamp("2026-11-01 00:00", tz="Asia/Hong_Kong")
+    page = pages_for(portfolio, CLIENT, october_ended)["annual-review.md"]
+    assert "There is no complete period before this year yet" in page
