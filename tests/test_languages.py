@@ -191,6 +191,8 @@ def _pairs(value, key=None):
         "availability/index.html",
         "reports/2026-10/index.html",
         "agreement/index.html",
+        "annual-review/index.html",
+        "sites/index.html",
     ],
 )
 def test_a_chinese_page_has_no_english_interface_word(bilingual: Path, page: str) -> None:

@@ -20,6 +20,7 @@ from generator.figures.definitions import BY_ID, HEADLINE, Metric
 from generator.figures.periods import bounds
 from generator.figures.report import client_site_periods
 from generator.site import charts
+from generator.site.i18n import _
 
 if TYPE_CHECKING:  # pages imports this module
     from generator.site.agreement import AgreementView, Change
@@ -108,7 +109,9 @@ class AnnualView:
         """'November 2025 to October 2026'."""
         if not codes:
             return None
-        return f"{self.view.title(codes[0])} to {self.view.title(codes[-1])}"
+        return _("{first} to {last}").format(
+            first=self.view.title(codes[0]), last=self.view.title(codes[-1])
+        )
 
     @cached_property
     def _weights(self) -> pd.Series:
@@ -223,11 +226,11 @@ class AnnualView:
         """The headline figures over both years, against their targets."""
         codes = self.before + self.now
         if not codes:
-            return "*No complete period to chart yet.*"
+            return _("*No complete period to chart yet.*")
         rows = [
             {
                 "period": self.view.label(code),
-                "measure": metric.title,
+                "measure": _(metric.title),
                 "pct": self.view.figure(metric, code),
                 "target": metric.target_value(self.view.period(code)["targets"]),
                 "decimals": metric.decimals,
@@ -238,7 +241,9 @@ class AnnualView:
         frame = pd.DataFrame(rows)
         return charts.embed(
             charts.compliance_trend(frame),
-            f"Headline figures in each of the last {len(codes)} periods against their targets.",
+            _("Headline figures in each of the last {count} periods against their targets.").format(
+                count=len(codes)
+            ),
             frame,
             "annual-trend",
         )

@@ -229,7 +229,7 @@ def input_fingerprint(
 def language_folder(client: Client, code: str) -> str:
     """Where the site in `code` lives under the client's site: "" for its main language,
     else the language's folder followed by "/" (zh-Hant: "zh/")."""
-    return "" if code == client.languages[0] else f"{i18n.LANGUAGES[code].folder}/"
+    return i18n.folder(client.languages, code)
 
 
 def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) -> None:

@@ -45,6 +45,12 @@ SOURCE = "en"
 _current: ContextVar[str] = ContextVar("svcsite_language", default=SOURCE)
 
 
+def folder(languages: list[str], code: str) -> str:
+    """Where a client's site in `code` lives under its site: "" for its main language (the
+    first of `languages`), else the language's folder followed by "/" (zh-Hant: "zh/")."""
+    return "" if code == languages[0] else f"{LANGUAGES[code].folder}/"
+
+
 def catalog_path(language: Language) -> Path:
     assert language.catalog is not None
     return LOCALE_DIR / language.catalog / "LC_MESSAGES" / f"{DOMAIN}.po"

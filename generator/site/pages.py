@@ -34,7 +34,7 @@ from generator.inputs.read import Inputs
 from generator.inputs.tables import TABLES
 from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
-from generator.site import charts
+from generator.site import charts, i18n
 from generator.site.agreement import AgreementView
 from generator.site.annual import AnnualView
 from generator.site.events import fragments_path, marker
@@ -570,7 +570,8 @@ def client_pages(
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
-    base = site_url(inputs, client.id)
+    # Each language's feed and calendar link to that language's pages.
+    base = site_url(inputs, client.id) + i18n.folder(client.languages, i18n.current().code)
     subscriptions = {
         FEED: atom_feed(view, context["agreement"], base),
         CALENDAR: ical_calendar(view, visits, base),
