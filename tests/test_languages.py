@@ -207,3 +207,25 @@ def test_a_chinese_page_has_no_english_interface_word(bilingual: Path, page: str
         for word in re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]+>|&\w+;", " ", shown))
     }
     assert sorted(words - LATIN_ALLOWED) == []
+
+
+def test_a_password_client_is_encrypted_in_each_language(
+    portfolio: Path, in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_languages(portfolio, "harbour-tower", "[en, zh-Hant]")
+    text = (portfolio / "clients.yml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    reporting: monthly\n", "    reporting: monthly\n    password_env: HT_PW\n", 1
+    )
+    write(portfolio / "clients.yml", text)
+    monkeypatch.setenv("HT_PW", "correct horse battery staple")
+    out = tmp_path / "site"
+    assert build(portfolio, out, as_of=AS_OF, clients=["harbour-tower"]) == 0
+    for site, words in [("harbour-tower", "Incidents"), ("harbour-tower/zh", "事故")]:
+        # Each language has its own search index, encrypted: no record, no heading in it.
+        index = (out / site / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert "INC-1" not in index and "Camera 3 offline" not in index
+        assert "encryptcontent" in json.loads(index).get("config", {}) or words not in index
+        page = (out / site / "reports" / "2026-10" / "index.html").read_text(encoding="utf-8")
+        assert "INC-1" not in page and "Camera 3 offline" not in page
+        assert "encrypted_content" in page or "encryptcontent" in page

@@ -53,9 +53,10 @@ NAV = [
     {N_("Downloads"): "downloads.md"},
 ]
 # Chinese is segmented a character at a time (no word list): a search for 事故 finds the
-# pages with both characters, with no dictionary to load in the build or the browser.
+# pages with both characters, with no dictionary to load in the build or the browser. The
+# breaks fall only between two characters, never at the ends of a text (no empty words).
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-SEARCH_SEPARATOR = rf"[\s\-\u3000-\u303f\uff01-\uff0f]+|(?=[{CJK}])|(?<=[{CJK}])"
+SEARCH_SEPARATOR = rf"[\s\-\u3000-\u303f\uff01-\uff0f]+|(?<=[{CJK}])(?=.)|(?<=.)(?=[{CJK}])"
 
 
 @dataclass(frozen=True)
@@ -246,12 +247,23 @@ def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) ->
             config = load_config(config_file=str(MKDOCS_FILE), **settings)
             if prepared.language != i18n.SOURCE:  # Material's own words in the language
                 config.theme["language"] = prepared.language
+            if prepared.client.password_env is not None:
+                _fresh_encryption_state()
             mkdocs_build(config)
         except Exception as error:  # the client's content or the theme: this client only
             raise ClientBuildError(
                 f"{prepared.client.id}: MkDocs could not build its site "
                 f"({type(error).__name__}: {error})"
             ) from error
+
+
+def _fresh_encryption_state() -> None:
+    """mkdocs-encryptcontent-plugin keeps its state (its keys, the path of its cache file)
+    in a dict on its class, shared by every site built in one process: each password site
+    (each language of a client, each client) starts from none, its cache file its own."""
+    from encryptcontent.plugin import encryptContentPlugin
+
+    encryptContentPlugin.setup = {}
 
 
 def mkdocs_settings(
@@ -276,9 +288,11 @@ def mkdocs_settings(
             # are written.
             "hooks": [str(SITE_HOOK)],
             "watch": [],
+            # The feed's title in the page head (site_overrides/main.html).
+            "extra": {"svcsite_feed_title": _("Service reports")},
         }
     if len(client.languages) > 1:
-        settings["extra"] = {"alternate": alternates(inputs, client)}
+        settings["extra"]["alternate"] = alternates(inputs, client)  # type: ignore[index]
     return settings
 
 
