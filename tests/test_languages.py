@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
 from generator.errors import InputError
 from generator.inputs.read import read_inputs
+from generator.safety.audit import audit_sites
 from generator.site import i18n
 from generator.site.client_site import handwritten_pages
 
@@ -229,3 +231,24 @@ def test_a_password_client_is_encrypted_in_each_language(
         page = (out / site / "reports" / "2026-10" / "index.html").read_text(encoding="utf-8")
         assert "INC-1" not in page and "Camera 3 offline" not in page
         assert "encrypted_content" in page or "encryptcontent" in page
+
+
+def test_the_audit_checks_every_language(bilingual: Path, tmp_path: Path) -> None:
+    """Another client's name in a Chinese page, a phone number in the search index of a
+    second language (English under a Chinese-first site): each found, as in a main one."""
+    site = tmp_path / "site"
+    shutil.copytree(bilingual, site)
+    inputs = read_inputs(bilingual.parent / "data")
+    assert audit_sites(site, inputs.config, inputs) == []
+    page = site / "harbour-tower" / "zh" / "incidents" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<p>Kowloon Bay Secondary School</p>")
+    index = site / "kowloon-school" / "en" / "search" / "search_index.json"
+    text = index.read_text(encoding="utf-8")
+    planted = '"docs":[{"location":"x/","title":"Call 9123 4567","text":""},'
+    index.write_text(text.replace('"docs":[', planted, 1), encoding="utf-8")
+    found = {
+        (Path(f.file).relative_to(site).as_posix(), f.reason.split(" ")[0])
+        for f in audit_sites(site, inputs.config, inputs)
+    }
+    assert ("harbour-tower/zh/incidents/index.html", "names") in found
+    assert any(path == "kowloon-school/en/search/search_index.json" for path, _ in found), found

@@ -72,6 +72,8 @@ BREACH_LABELS = {
 INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
                 "resolved_at", "attend_status", "restore_status", "cause", "summary")  # fmt: skip
 VISITS = "visits"  # split_by_client's key for the preventive visits still to come
+# Words of clients.yml the pages show: translated where shown.
+REPORTING = (N_("monthly"), N_("quarterly"))
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 

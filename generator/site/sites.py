@@ -388,8 +388,10 @@ def _strip(
         '<details class="svc-chart__data">',
         "<summary>" + _("Data table") + "</summary>",
         "<table>",
-        '<thead><tr><th>System</th><th>Days</th><th class="svc-num">Number of days</th>'
-        '<th class="svc-num">Availability each day</th><th>Against target</th></tr></thead>',
+        "<thead><tr><th>" + _("System") + "</th><th>" + _("Days") + "</th>"
+        '<th class="svc-num">' + _("Number of days") + "</th>"
+        '<th class="svc-num">' + _("Availability each day") + "</th>"
+        "<th>" + _("Against target") + "</th></tr></thead>",
         "<tbody>",
         runs,
         "</tbody>",
