@@ -49,7 +49,7 @@ LOCALE := generator/site/locale
 messages: $(STAMP) ## extract the marked messages into messages.pot and merge them into each .po
 	$(BIN)/pybabel extract --no-wrap -F $(LOCALE)/babel.cfg -k N_ --no-location \
 	  --project svcsite --copyright-holder "" -o $(LOCALE)/messages.pot generator
-	$(BIN)/pybabel update --quiet -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --ignore-obsolete
 
 lock: ## renew requirements.lock: the newest versions pyproject.toml's bounds allow, tested next
 	rm -rf $(VENV)-lock
