@@ -24,6 +24,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import Progress
 
+from generator import cache
 from generator.check import print_quality, strict_failure
 from generator.errors import UsageError
 from generator.figures.metrics import Figures, compute_figures
@@ -31,12 +32,13 @@ from generator.inputs.config import Config
 from generator.inputs.quality import write_report
 from generator.inputs.read import Inputs, read_inputs
 from generator.safety.audit import Finding, SiteAudit
-from generator.site import charts
+from generator.site import charts, pdf
 from generator.site.client_site import (
     ClientBuildError,
     build_client_site,
     input_fingerprint,
     prepare_client,
+    print_review_pack,
     write_root,
 )
 from generator.site.i18n import language
@@ -57,8 +59,9 @@ def build(
 ) -> int:
     """Build the site of every client (or of `clients`) into `out_dir`."""
     laps = _Laps()
+    kept = cache.Cache(out_dir.parent / "build" / "cache")
     # Load and validate: structural problems raise InputError before anything is written.
-    inputs = read_inputs(data_dir)
+    inputs = read_inputs(data_dir, kept=kept)
     laps.lap("load and validate")
     print_quality(inputs.quality)
     if strict and strict_failure(inputs.quality):
@@ -70,9 +73,16 @@ def build(
     report_as_of = as_of_instant(inputs, as_of)
     if (warning := licence_warning(inputs.config, report_as_of)) is not None:
         print(f"warning: {warning}", file=sys.stderr)
+    if pdf.engine() is None:  # the sites are still published, without PDFs, and say so
+        print(
+            f"warning: no PDF of the service reports is made: no browser to print them was "
+            f"found ({pdf.INSTALL_HINT}); the Reports pages say that there is none",
+            file=sys.stderr,
+        )
 
     # Every figure, for the whole portfolio at once.
-    figures = compute_figures(inputs.config, inputs.tables, report_as_of)
+    figures = portfolio_figures(inputs, report_as_of, kept)
+    kept.save()  # for the next build, or a preview
     laps.lap("figures")
 
     # The operator's data-quality report, beside the sites.
@@ -178,6 +188,7 @@ def _build_sites(
             wanted=wanted,
             audit=audit,
             errors=out_dir.parent / "build" / f"{out_dir.name}-errors",
+            pdf_cache=out_dir.parent / "build" / "pdf-cache",
         )
         with Progress(
             *Progress.get_default_columns(), console=Console(stderr=True), transient=True
@@ -189,10 +200,13 @@ def _build_sites(
                     for outcome in pool.imap_unordered(_build_one, wanted):
                         outcomes.append(outcome)
                         progress.advance(task)
+                    pool.close()  # the workers end normally: each closes its PDF browser
+                    pool.join()
             else:
                 for client_id in wanted:
                     outcomes.append(_build_one(client_id))
                     progress.advance(task)
+                pdf.close_browser()
         _SHARED.clear()
     order = {client_id: index for index, client_id in enumerate(selected)}
     return sorted(outcomes, key=lambda outcome: order[outcome.client_id])
@@ -234,13 +248,16 @@ def _build_one(client_id: str) -> Outcome:
     laps.seconds.update(seconds)
     site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
-        # One complete site per language, the main one first (contract 13).
+        # One complete site per language, the main one first (contract 13), each with its PDFs.
         for code in inputs.config.client(client_id).languages:
             with language(code):
                 prepared = prepare_client(inputs, figures, client_id, records)
             laps.lap("pages")
             build_client_site(prepared, inputs, site_dir)
             laps.lap("mkdocs")
+            with language(code):
+                print_review_pack(prepared, site_dir, _SHARED["pdf_cache"])  # type: ignore[arg-type]
+            laps.lap("pdf")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
     except Exception as error:  # a fault of svcsite's own: this client fails, the others go out
@@ -292,7 +309,7 @@ def _save_timings(out_dir: Path, laps: _Laps, outcomes: list[Outcome], jobs: int
     built = [outcome for outcome in outcomes if outcome.status == "built"]
     per_client = {
         stage: sum(outcome.seconds.get(stage, 0.0) for outcome in outcomes)
-        for stage in ("fingerprint", "pages", "mkdocs", "audit")
+        for stage in ("fingerprint", "pages", "mkdocs", "pdf", "audit")
     }
     timings = {
         "jobs": jobs,
@@ -337,7 +354,7 @@ def _print_summary(inputs: Inputs, outcomes: list[Outcome]) -> None:
             spent = outcome.seconds
             what = (
                 f"built in {sum(spent.values()):.1f} s (pages {spent['pages']:.1f}, "
-                f"MkDocs {spent['mkdocs']:.1f}, audit {spent['audit']:.1f})"
+                f"MkDocs {spent['mkdocs']:.1f}, PDF {spent['pdf']:.1f}, audit {spent['audit']:.1f})"
             )
         else:
             what = "unchanged, not rebuilt"
@@ -355,6 +372,18 @@ def _select_clients(config: Config, wanted: list[str] | None) -> list[str]:
     except UsageError as error:
         raise UsageError(f"--client: {error}") from None
     return [client_id for client_id in known if not wanted or client_id in wanted]
+
+
+def portfolio_figures(inputs: Inputs, as_of: pd.Timestamp, kept: cache.Cache) -> Figures:
+    """Every figure of the portfolio as at `as_of`: those of an earlier run from the same
+    inputs (their digest) and code as at the same instant, else computed and put in `kept`."""
+    if not inputs.digest:
+        return compute_figures(inputs.config, inputs.tables, as_of)
+    return kept.through(
+        "figures",
+        cache.key(inputs.digest, as_of.isoformat()),
+        lambda: compute_figures(inputs.config, inputs.tables, as_of),
+    )
 
 
 def as_of_instant(inputs: Inputs, as_of: str | None) -> pd.Timestamp:

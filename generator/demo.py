@@ -1544,6 +1544,7 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
                 ],
                 "sla": c.sla,
                 "people": list(c.people),
+                "scheduled_meetings": _scheduled_meetings(c, seed, as_of),
             }
             for i, c in enumerate(portfolio)
         ],
@@ -1580,6 +1581,76 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
         default_flow_style=False,
     )
     return head + body
+
+
+def _scheduled_meetings(c: _Client, seed: int, as_of: datetime) -> list[_Flow]:
+    """The review meetings already arranged after the data, as `_meetings` would hold them:
+    the working meeting of the as-of month (monthly clients) and those of the next quarter."""
+    offset = int(np.random.default_rng([seed, c.index, 4]).integers(0, 7))  # as in _meetings
+
+    def workday(year: int, month: int, day: int) -> date:
+        when = date(year + (month - 1) // 12, (month - 1) % 12 + 1, day)
+        return when + timedelta(days=max(0, 7 - when.weekday()) if when.weekday() >= 5 else 0)
+
+    def period(year: int, month: int) -> tuple[int, int]:  # the month before, as (year, month)
+        return (year, month - 1) if month > 1 else (year - 1, 12)
+
+    year, month = as_of.year, as_of.month
+    arranged = []
+    if c.reporting == "monthly":
+        py, pm = period(year, month)
+        arranged.append(
+            (
+                workday(year, month, 7 + offset),
+                "10:00-11:30",
+                f"Monthly review {_MONTH_ABBR[pm]} {py}",
+                "working",
+            )
+        )
+    quarter = month + (-(month - 1)) % 3  # the next quarter's first month (1, 4, 7, 10)
+    qy, qm = year + (quarter - 1) // 12, (quarter - 1) % 12 + 1
+    last_quarter = f"Q{(qm - 2) % 12 // 3 + 1} {qy if qm > 1 else qy - 1}"
+    if c.reporting == "monthly":
+        arranged.append(
+            (
+                workday(qy, qm, 16 + offset),
+                "14:30-16:30",
+                f"Quarterly review {last_quarter}",
+                "senior",
+            )
+        )
+    else:
+        arranged.append(
+            (
+                workday(qy, qm, 7 + offset),
+                "10:00-11:30",
+                f"Quarterly working review {last_quarter}",
+                "working",
+            )
+        )
+        if qm in (1, 7):
+            half = f"H{2 if qm == 1 else 1} {qy - 1 if qm == 1 else qy}"
+            arranged.append(
+                (
+                    workday(qy, qm, 16 + offset),
+                    "14:30-16:30",
+                    f"Half-yearly review {half}",
+                    "senior",
+                )
+            )
+    return [
+        _Flow(
+            {
+                "date": day,
+                "time": time,
+                "title": title,
+                "level": level,
+                "location": f"{c.sites[0].name}, meeting room",
+            }
+        )
+        for day, time, title, level in arranged
+        if day > as_of.date()
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1880,6 +1951,7 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[_Table, dic
     months = len(ctx.month_first)
     grace = np.array([c.sla["maintenance"]["grace_days"] for c in ctx.portfolio])
     pm_client, pm_pair, pm_due, pm_often = [], [], [], []
+    firsts = _month_firsts_after(ctx.month_first, _UPCOMING_MONTHS)
     for c in ctx.portfolio:
         rng = np.random.default_rng([ctx.seed, c.index, 2])
         pairs = np.flatnonzero(ctx.pair_client == c.index)
@@ -1887,14 +1959,15 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[_Table, dic
         phase = rng.integers(0, 3, pairs.size)
         early_dom, dom = rng.integers(1, 15, pairs.size), rng.integers(5, 26, pairs.size)
         dom = np.where(visits == 2, early_dom, dom)
-        m = np.tile(np.arange(c.start_month, months), pairs.size)
-        p = np.repeat(np.arange(pairs.size), months - c.start_month)
+        # and the visits of the months after the data window, still to come (calendar.ics)
+        m = np.tile(np.arange(c.start_month, months + _UPCOMING_MONTHS), pairs.size)
+        p = np.repeat(np.arange(pairs.size), months + _UPCOMING_MONTHS - c.start_month)
         keep = (visits[p] > 0) | ((m - phase[p]) % 3 == 0)
         m, p = m[keep], p[keep]
         twice = visits[p] == 2  # fortnightly: a second visit 14 days later
         m, p = np.concatenate([m, m[twice]]), np.concatenate([p, p[twice]])
-        due = ctx.month_first[m] + dom[p] - 1 + np.where(np.arange(len(m)) >= len(twice), 14, 0)
-        keep = due <= ctx.end_day
+        due = firsts[m] + dom[p] - 1 + np.where(np.arange(len(m)) >= len(twice), 14, 0)
+        keep = due <= ctx.end_day + _UPCOMING_DAYS
         pm_client.append(np.full(int(keep.sum()), c.index))
         pm_pair.append(pairs[p[keep]])
         pm_due.append(due[keep])
@@ -2010,6 +2083,21 @@ def _maintenance(ctx: _Context, inc: dict[str, np.ndarray]) -> tuple[_Table, dic
         "completed": completed_at[order],
     }
     return frame, raw
+
+
+# Preventive visits are planned this far past the end of the data: open jobs, still to come.
+_UPCOMING_MONTHS = 2
+_UPCOMING_DAYS = 45
+
+
+def _month_firsts_after(month_first: np.ndarray, extra: int) -> np.ndarray:
+    """The day numbers of the first days of the months, and of `extra` months after them."""
+    last = date(1970, 1, 1) + timedelta(days=int(month_first[-1]))
+    later = [
+        _day(date(last.year + (last.month - 1 + k) // 12, (last.month - 1 + k) % 12 + 1, 1))
+        for k in range(1, extra + 1)
+    ]
+    return np.concatenate([month_first, np.array(later, dtype=month_first.dtype)])
 
 
 def _pm_visits(kind: str, system: np.ndarray, site_weight: np.ndarray) -> np.ndarray:

@@ -30,13 +30,17 @@ def test_the_benchmark_runs_and_reports_every_measure(tmp_path: Path) -> None:
         "MkDocs, per client (CPU, in process)",
         "audit, per client (CPU)",
         "The same build the plain way",
-        "One plain `mkdocs build` of a one-page Material site",
+        "3 plain `mkdocs build`s of a one-page Material site, in turn",
         "**Unchanged rebuild**, wall time",
         "Peak memory of one process of the build",
     ):
         row = re.search(rf"^\| [-* ]*{re.escape(measure)}[^|]*\| \**([0-9.,]+)", text, re.M)
         assert row is not None, measure
         assert float(row.group(1).replace(",", "")) >= 0
+    for goal in ("Preview reload", "First preview", "Full build", "Unchanged rebuild"):
+        row = re.search(rf"^\| \*\*{goal}\*\*[^|]*\| \*\*([0-9.]+)(?: s|x)\*\* \|", text, re.M)
+        assert row is not None, goal
+    assert "the edit shown: yes" in text
     assert "the same sites: yes" in text
     assert "| 0 finding(s) |" in text
     assert "3 sites built" in text

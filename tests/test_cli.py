@@ -143,7 +143,8 @@ def test_build_writes_sites_report_and_metrics(portfolio: Path, tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert re.search(
-        r"^harbour-tower: built in [0-9.]+ s \(pages [0-9.]+, MkDocs [0-9.]+, audit [0-9.]+\); "
+        r"^harbour-tower: built in [0-9.]+ s \(pages [0-9.]+, MkDocs [0-9.]+, PDF [0-9.]+, "
+        r"audit [0-9.]+\); "
         r"readable by anyone who has its address \(no password_env\)$",
         result.stdout,
         re.MULTILINE,
@@ -154,6 +155,7 @@ def test_build_writes_sites_report_and_metrics(portfolio: Path, tmp_path: Path) 
         "fingerprint",
         "pages",
         "mkdocs",
+        "pdf",
         "audit",
     }
     for client in ("harbour-tower", "kowloon-school"):

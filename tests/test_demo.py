@@ -93,6 +93,16 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
     return root / "data", summary
 
 
+def test_preventive_visits_are_planned_after_the_data(clean) -> None:
+    data, _ = clean
+    rows = list(csv.DictReader((data / "maintenance.csv").open(encoding="utf-8")))
+    later = [r for r in rows if r["kind"] == "preventive" and r["due_date"] >= "2026-11-01"]
+    assert later  # the calendar's visits still to come
+    assert all(r["due_date"] <= "2026-12-15" for r in later)
+    assert {r["status"] for r in later} <= {"open", "completed", "cancelled"}
+    assert sum(r["status"] == "open" for r in later) > len(later) // 2
+
+
 def test_same_arguments_give_identical_bytes(small, tmp_path: Path) -> None:
     root, summary = small
     again = write_demo(tmp_path / "data", clients=3, months=4, content=tmp_path / "content")
@@ -137,7 +147,10 @@ def test_clients_yml_follows_the_contract(clean) -> None:
         keys = ["id", "name", "reporting", "password_env", "sites", "sla", "people"]
         if "languages" in c:
             keys.insert(2, "languages")
-        assert list(c) == keys
+        assert list(c) == [*keys, "scheduled_meetings"]
+        # the review meetings arranged after the data, for the calendar (issue 16)
+        assert c["scheduled_meetings"]
+        assert all(m["date"] > doc["as_of"].date() for m in c["scheduled_meetings"])
         assert SLUG.match(c["id"]), c["id"]
         assert c["reporting"] in ("monthly", "quarterly")
         assert c["password_env"] is None
@@ -203,7 +216,8 @@ def test_row_counts_scale_with_clients_and_months(small, clean) -> None:
     # six clients (one of each kind) x 6 months should be on the same scale per client-month
     per_client_month = {name: count / 36 for name, count in more.rows.items()}
     assert 80 < per_client_month["incidents.csv"] < 220
-    assert 20 < per_client_month["maintenance.csv"] < 70
+    # (the preventive visits planned for the 45 days after the data are some more)
+    assert 20 < per_client_month["maintenance.csv"] < 80
     assert 3 < per_client_month["complaints.csv"] < 15
 
 
@@ -280,7 +294,8 @@ def test_data_look_real(clean) -> None:
     assert ((hours >= 8) & (hours < 19)).mean() > 0.6
     assert ((hours < 7) | (hours >= 20)).any()
     mnt = _read(data / "maintenance.csv")
-    assert (mnt.status == "completed").mean() > 0.9
+    done = mnt[mnt.due_date < "2026-11-01"]  # not the visits planned after the data
+    assert (done.status == "completed").mean() > 0.9
     ftf = mnt[mnt.kind == "corrective"].first_time_fix.dropna()
     assert 0.7 < (ftf == "true").mean() < 0.95
     cmp_ = _read(data / "complaints.csv")

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +22,8 @@ from conftest import CLIENTS_YML, INCIDENTS, REPO, write
 from generator.build import build
 from generator.errors import InputError
 from generator.inputs.read import read_inputs
+from generator.safety.audit import audit_sites
+from generator.site import pdf
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://reports.example.com/harbour-tower/"
@@ -98,7 +104,7 @@ def test_a_password_protected_client_publishes_no_feed(tmp_path: Path) -> None:
     write(tmp_path / "incidents.csv", INCIDENTS)
     pages = pages_for(tmp_path, CLIENT)
     assert "feed.xml" not in pages
-    assert "publishes neither" in pages["reports/index.md"]
+    assert "this site publishes none of them" in pages["reports/index.md"]
     open_pages = pages_for(tmp_path, "kowloon-school")
     assert open_pages["feed.xml"].startswith("<?xml")
     assert "[the feed of this site](../feed.xml)" in open_pages["reports/index.md"]
@@ -165,6 +171,34 @@ def test_the_calendar_holds_the_visits_to_come_and_the_meetings_arranged(tmp_pat
     # the other client's calendar holds its own visit only
     school = icalendar.Calendar.from_ical(pages_for(tmp_path, "kowloon-school")["calendar.ics"])
     assert [str(e["DESCRIPTION"]).count("JOB-9") for e in school.walk("VEVENT")] == [1]
+
+
+def test_the_demo_calendar_holds_exactly_the_open_preventive_jobs_due_after_as_of(
+    demo_site: Path,
+) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    rows = csv.DictReader((REPO / "data" / "maintenance.csv").open(encoding="utf-8"))
+    expected = {
+        (row["job_id"], date.fromisoformat(row["due_date"]))
+        for row in rows
+        if row["client_id"] == CLIENT
+        and row["kind"] == "preventive"
+        and row["status"] == "open"
+        and row["due_date"] >= "2026-11-01"  # as_of: 2026-11-01 00:00
+    }
+    assert expected  # the demo plans visits after its data
+    calendar = icalendar.Calendar.from_ical((demo_site / "calendar.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    visits = {
+        (re.search(r"\(job (\S+)\)", str(e["DESCRIPTION"])).group(1), e.decoded("DTSTART"))
+        for e in events
+        if str(e["CATEGORIES"].to_ical(), "utf-8") == "Preventive maintenance"
+    }
+    assert visits == expected
+    meetings = [
+        str(e["SUMMARY"]) for e in events if "Review meeting" in str(e["CATEGORIES"].to_ical())
+    ]
+    assert meetings == ["Monthly review Oct 2026", "Quarterly review Q4 2026"]
 
 
 def test_the_calendar_folds_long_lines_between_characters(tmp_path: Path) -> None:
@@ -249,3 +283,171 @@ def test_an_annual_review_without_a_complete_period_says_so(portfolio: Path) -> 
     october_ended = pd.Timestamp("2026-11-01 00:00", tz="Asia/Hong_Kong")
     page = pages_for(portfolio, CLIENT, october_ended)["annual-review.md"]
     assert "There is no complete period before this year yet" in page
+
+
+# ---- the PDFs ------------------------------------------------------------------------------
+
+needs_printing = pytest.mark.skipif(
+    pdf.engine() is None or shutil.which("pdftotext") is None,
+    reason="no Chromium to print PDFs, or no pdftotext (poppler-utils) to read them",
+)
+
+
+def _pages_text(path: Path) -> list[str]:
+    """The text of each page of a PDF, as pdftotext reads it."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return result.stdout.split("\f")[:-1]
+
+
+@needs_printing
+def test_the_latest_reports_pdf_holds_its_figures_on_numbered_confidential_pages(
+    demo_site: Path,
+) -> None:
+    from pypdf import PdfReader
+
+    latest = demo_site / "downloads" / "reports" / "2026-10.pdf"
+    pages = _pages_text(latest)
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Confidential to Harbour Tower Owners' Corporation" in text
+    text = "\n".join(pages)
+    assert "Service report: October 2026" in text
+    assert "prepared by Sentinel Systems Ltd" in text and "figures as of 2026-11-01 00:00" in text
+    metrics = json.loads((demo_site / "downloads" / "metrics.json").read_text(encoding="utf-8"))
+    october = next(p for p in metrics["periods"] if p["period"] == "2026-10")
+    scorecard = text[text.index("Scorecard") : text.index("Trend")]
+    figures = {
+        "Incidents attended": (october["incidents"]["attend"]["compliance_pct"], 1),
+        "Incidents restored": (october["incidents"]["restore"]["compliance_pct"], 1),
+        "Preventive maintenance": (october["maintenance"]["preventive"]["on_time_pct"], 1),
+        "Complaints resolved": (october["complaints"]["resolve"]["compliance_pct"], 1),
+        "System availability": (october["availability"]["overall_pct"], 2),
+    }
+    for title, (value, decimals) in figures.items():
+        line = next(line for line in scorecard.splitlines() if title in line)
+        assert f"{value:.{decimals}f}%" in line, (title, line)
+    # The charts are vector: their words are text, and the PDF holds no picture at all.
+    assert "Figures against their targets" in text and "2026-10" in scorecard + text
+    reader = PdfReader(latest)
+    for page in reader.pages:
+        objects = page["/Resources"].get("/XObject", {})
+        assert all(objects[name].get("/Subtype") != "/Image" for name in objects)
+    # The incidents of the period are on the site and in the CSV, not in the PDF.
+    assert "All 141 incidents of the period" not in text
+
+
+@needs_printing
+def test_pdfs_of_the_last_twelve_months_and_the_annual_review_are_linked(demo_site: Path) -> None:
+    folder = demo_site / "downloads" / "reports"
+    twelve = [f"2025-{m:02d}" for m in (11, 12)] + [f"2026-{m:02d}" for m in range(1, 11)]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{label}.pdf" for label in twelve] + ["annual-review.pdf"]
+    )
+    report = (demo_site / "reports" / "2026-10" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../downloads/reports/2026-10.pdf" download>' in report
+    older = (demo_site / "reports" / "2025-10" / "index.html").read_text(encoding="utf-8")
+    assert "downloads/reports/" not in older
+    index = (demo_site / "reports" / "index.html").read_text(encoding="utf-8")
+    assert index.count("download>PDF</a>") == 12
+    assert "The reports of the last 12 months" in index
+    annual = _pages_text(folder / "annual-review.pdf")
+    assert "Annual review" in annual[0] and "November 2025 to October 2026" in annual[0]
+
+
+@needs_printing
+def test_an_unchanged_report_is_not_printed_again(demo_site: Path, tmp_path: Path) -> None:
+    jobs = [pdf.PrintJob("reports/2026-09/index.html", pdf.pdf_path("2026-09"))]
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    cache = tmp_path / "cache"
+    assert pdf.print_pdfs(site, jobs, "Harbour Tower Owners' Corporation", cache) == 1
+    assert pdf.print_pdfs(site, jobs, "Harbour Tower Owners' Corporation", cache) == 0
+    page = site / "reports" / "2026-09" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Scorecard", "Score"), "utf-8")
+    assert pdf.print_pdfs(site, jobs, "Harbour Tower Owners' Corporation", cache) == 1
+    pdf.close_browser()
+
+
+def test_without_a_browser_the_sites_are_built_without_pdfs_and_say_so(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--data", str(portfolio), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SVCSITE_CHROMIUM": str(tmp_path / "no-such-browser")},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "warning: no PDF of the service reports is made" in result.stderr
+    assert "apt-get install chromium" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (out / CLIENT / "downloads" / "reports").exists()
+    index = (out / CLIENT / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "No PDF copy of the reports is available" in index
+
+
+# ---- the audit of PDFs, feeds and calendars -------------------------------------------------
+
+
+@needs_printing
+def test_the_audit_reads_the_pdfs(demo_site: Path, tmp_path: Path) -> None:
+    root = tmp_path / "published"
+    site = root / CLIENT
+    shutil.copytree(demo_site, site)
+    inputs = read_inputs(REPO / "data")
+    assert audit_sites(root, inputs.config, inputs) == []
+    # Another client's name, printed into a PDF only (the page is put back as it was).
+    page = site / "reports" / "2026-10" / "index.html"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(
+        original.replace('<h2 id="scorecard">', '<p>Pacific Orient Bank</p><h2 id="scorecard">'),
+        "utf-8",
+    )
+    job = pdf.PrintJob("reports/2026-10/index.html", pdf.pdf_path("2026-10"))
+    pdf.print_pdfs(site, [job], "Harbour Tower Owners' Corporation", tmp_path / "cache")
+    pdf.close_browser()
+    page.write_text(original, encoding="utf-8")
+    assert "Pacific Orient Bank" in "".join(_pages_text(site / job.pdf))
+    assert [str(f).removeprefix(f"{site}/") for f in audit_sites(root, inputs.config, inputs)] == [
+        "downloads/reports/2026-10.pdf: names another client: 'Pacific Orient Bank'"
+    ]
+
+
+def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
+    demo_site: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "published"
+    site = root / CLIENT
+    shutil.copytree(demo_site, site, ignore=shutil.ignore_patterns("*.pdf"))
+    inputs = read_inputs(REPO / "data")
+    calendar = site / "calendar.ics"
+    folded = (
+        "SUMMARY:Visit with the Pacific Ori\r\n ent Bank team\r\nDESCRIPTION:Call 9876 5432\r\n"
+    )
+    calendar.write_text(
+        calendar.read_text(encoding="utf-8").replace(
+            "END:VCALENDAR", f"BEGIN:VEVENT\r\n{folded}END:VEVENT\r\nEND:VCALENDAR"
+        ),
+        encoding="utf-8",
+    )
+    feed = site / "feed.xml"
+    feed.write_text(
+        feed.read_text(encoding="utf-8").replace("</feed>", "<!-- call 9123 4567 --></feed>"),
+        "utf-8",
+    )
+    assert sorted(
+        str(f).removeprefix(f"{site}/") for f in audit_sites(root, inputs.config, inputs)
+    ) == [
+        "calendar.ics: names another client: 'Pacific Orient Bank'",
+        "calendar.ics: phone number 98** ****",
+        "feed.xml: phone number 91** ****",
+    ]

@@ -83,31 +83,44 @@ def load_tables(data_dir: Path, config: Config) -> dict[str, RawTable]:
     """Read every source that is present. Raise InputError for structural problems."""
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
-    for name, table in SOURCES.items():
-        source = config.source(name)
-        paths = source_files(data_dir, table, source)
-        if not paths:
-            if table.required_source:
-                expected = source.file or table.file_name
-                problems.append(
-                    Problem(file=str(data_dir / expected), message=f"no {name} export found")
-                )
+    for name in SOURCES:
+        try:
+            raw = load_source(data_dir, name, config)
+        except InputError as error:
+            problems += error.problems
             continue
-        frames, files = [], []
-        for path in paths:
-            try:
-                frame, raw_file = _read_file(path, table, source)
-            except InputError as error:
-                problems += error.problems
-                continue
-            frames.append(frame)
-            files.append(raw_file)
-        if frames:
-            frame = _concat(frames) if len(frames) > 1 else frames[0]
-            tables[name] = RawTable(table, source, frame, files)
+        if raw is not None:
+            tables[name] = raw
     if problems:
         raise InputError(problems)
     return tables
+
+
+def load_source(data_dir: Path, name: str, config: Config) -> RawTable | None:
+    """Read one source's files (None when it has none and may have none). Raise InputError
+    for its structural problems, every file's."""
+    table, source = SOURCES[name], config.source(name)
+    paths = source_files(data_dir, table, source)
+    if not paths:
+        if table.required_source:
+            expected = source.file or table.file_name
+            raise InputError(
+                [Problem(file=str(data_dir / expected), message=f"no {name} export found")]
+            )
+        return None
+    frames, files, problems = [], [], []
+    for path in paths:
+        try:
+            frame, raw_file = _read_file(path, table, source)
+        except InputError as error:
+            problems += error.problems
+            continue
+        frames.append(frame)
+        files.append(raw_file)
+    if problems:
+        raise InputError(problems)
+    frame = _concat(frames) if len(frames) > 1 else frames[0]
+    return RawTable(table, source, frame, files)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from generator.errors import Problem
-from generator.inputs.load import FILE, LINE, RawTable
+from generator.inputs.load import FILE, LINE, RawFile
 from generator.inputs.tables import TABLES
 from generator.inputs.validate import CheckedTable
 
@@ -75,7 +75,7 @@ class DataQuality:
 
 
 def data_quality(
-    raw: dict[str, RawTable], checked: dict[str, CheckedTable], client_ids: list[str]
+    raw_files: dict[str, list[RawFile]], checked: dict[str, CheckedTable], client_ids: list[str]
 ) -> DataQuality:
     files: list[FileReport] = []
     problems: list[Problem] = []
@@ -83,7 +83,7 @@ def data_quality(
     for name, result in checked.items():
         status = result.quarantine.status
         per_file = status_counts(result.raw[FILE], status)
-        for raw_file in raw[name].files:
+        for raw_file in raw_files[name]:
             used, superseded, quarantined = per_file.get(raw_file.path, (0, 0, 0))
             quarantined += len(raw_file.broken)
             counts = RowCounts(raw_file.rows_in, used, superseded, quarantined)

@@ -1,8 +1,8 @@
 """`svcsite audit`: scan built client sites for what must never be there (contract 8).
 
-Every text file of a client's site (pages, search index, sitemap, downloads, assets; a
-`.gz` is read unpacked) is read once, with HTML entities and JSON escapes resolved, and
-searched for:
+Every text file of a client's site (pages, search index, sitemap, downloads, assets, the
+feed and the calendar; a `.gz` is read unpacked, a PDF as its text, a calendar unfolded)
+is read once, with HTML entities and JSON escapes resolved, and searched for:
 
 - another client: its id, its name or one of its sites' names (4 characters or more; not
   its sites' ids, which may be `A` or `1`), unless the text is the site's own too (the own
@@ -13,7 +13,7 @@ searched for:
   by their digits, as below.
 
 What can hold data (the visible text and the text attributes of the HTML pages, the search
-index and the downloads) is also searched for anything that looks like an e-mail address,
+index, the downloads with the PDFs, the feed and the calendar) is also searched for anything that looks like an e-mail address,
 a phone number or an HKID number (the patterns of `generator.safety.redact`); the provider's own
 e-mail address and phone number are allowed. The project's own assets (the Vega bundle,
 Material's JavaScript) are left out of this pattern search: they hold number-like strings
@@ -49,6 +49,8 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
+import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -88,7 +90,21 @@ _TEXT_SUFFIXES = {
     ".md",
     ".svg",
     ".map",
+    ".ics",
 }
+# Read for their text (see `_pdf_text`): the PDFs of the service reports.
+_DOCUMENT_SUFFIXES = {".pdf"}
+_UNREADABLE = "\0unreadable\0"
+# Typographic ligatures a PDF's text may hold ("ﬁ"), read as their letters ("fi").
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
+# A calendar's dates, times and ids are no one's phone number: left out of the pattern search.
+_ICS_NOT_TEXT = re.compile(
+    r"^(?:DTSTAMP|DTSTART|DTEND|DUE|CREATED|LAST-MODIFIED|RECURRENCE-ID|EXDATE|RDATE|UID)[;:].*$",
+    re.MULTILINE,
+)
+_ICS_ESCAPE = re.compile(r"\\([\\;,nN])")
 _PAGE_SUFFIXES = {".html", ".htm", ".svg"}
 # A `<link>` to the site's own canonical address is not a fetch from another host.
 _NON_FETCHING_REL = re.compile(r"rel\s*=\s*[\"']?(?:canonical|alternate)", re.IGNORECASE)
@@ -454,7 +470,31 @@ def _decoded(raw: str, suffix: str) -> str:
             return html.unescape(_json_unescape(raw))
     if suffix in {".html", ".htm", ".xml", ".svg"}:
         return _json_unescape(html.unescape(raw))
+    if suffix == ".ics":  # lines unfolded, text values unescaped (RFC 5545 3.1, 3.3.11)
+        unfolded = re.sub(r"\r?\n[ \t]", "", raw)
+        return _ICS_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), unfolded)
     return raw
+
+
+def _pdf_text(path: Path) -> str:
+    """A PDF's text, by poppler's pdftotext (pypdf, ten times slower, where it is missing),
+    its ligatures read as letters; `_UNREADABLE` when neither can read it."""
+    text: str | None = None
+    if shutil.which("pdftotext"):
+        result = subprocess.run(
+            ["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False
+        )
+        if result.returncode == 0:
+            text = result.stdout.decode("utf-8", errors="replace")
+    elif importlib.util.find_spec("pypdf") is not None:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        except (PyPdfError, OSError, ValueError):
+            text = None
+    return _UNREADABLE if text is None else text.translate(_LIGATURES)
 
 
 def _json_unescape(text: str) -> str:
@@ -484,6 +524,8 @@ def _visible(raw: str, suffix: str, decoded: str, inert: str | None) -> str:
         except ValueError:
             strings = [decoded]
         return html.unescape(_TAG.sub("\n", "\n".join(strings)))
+    if suffix == ".ics":
+        return _ICS_NOT_TEXT.sub("", decoded.replace("\r\n", "\n"))
     return decoded
 
 
@@ -551,9 +593,11 @@ class _Auditor:
         self.contents: dict[tuple[bytes, str], _Content] = {}
 
     def load(self, path: Path, scoped: bool) -> _File:
-        """One file, read once (a `.gz` unpacked)."""
+        """One file, read once (a `.gz` unpacked, a PDF as its text)."""
         data = path.read_bytes()
         suffix = path.suffix.lower()
+        if suffix in _DOCUMENT_SUFFIXES:
+            data = _pdf_text(path).encode()
         if suffix == ".gz":
             try:
                 data = gzip.decompress(data)
@@ -621,6 +665,10 @@ class _Auditor:
         findings: list[Finding] = []
         for file, (active, fetches) in zip(files, _gates(files), strict=True):
             where = str(file.path)
+            if file.raw == _UNREADABLE:
+                reason = "a PDF whose text cannot be read to audit it (install poppler-utils)"
+                findings.append(Finding(where, reason))
+                continue
             findings += named(file)
             findings += self._personal(where, file)
             if file.inert is not None:
@@ -746,7 +794,7 @@ def _files(folder: Path) -> list[Path]:
         for path in folder.rglob("*")
         if path.is_file()
         and (
-            path.suffix.lower() in _TEXT_SUFFIXES
+            path.suffix.lower() in _TEXT_SUFFIXES | _DOCUMENT_SUFFIXES
             or (path.suffix.lower() == ".gz" and Path(path.stem).suffix.lower() in _TEXT_SUFFIXES)
         )
     )
@@ -761,7 +809,8 @@ def _holds_data(relative: str) -> bool:
     return (
         suffix in {".html", ".htm"}
         or relative == "search/search_index.json"
-        or (relative.startswith("downloads/") and suffix in {".csv", ".json", ".txt"})
+        or (relative.startswith("downloads/") and suffix in {".csv", ".json", ".txt", ".pdf"})
+        or relative in {"feed.xml", "calendar.ics"}
     )
 
 

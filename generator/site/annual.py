@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from generator.figures.definitions import BY_ID, HEADLINE, Metric
+from generator.figures.definitions import BY_ID, Metric
 from generator.figures.periods import bounds
 from generator.figures.report import client_site_periods
-from generator.site import charts
 from generator.site.i18n import _
 
 if TYPE_CHECKING:  # pages imports this module
@@ -224,29 +223,15 @@ class AnnualView:
 
     def trend_chart(self) -> str:
         """The headline figures over both years, against their targets."""
+        from generator.site.pages import trend_chart  # pages imports this module
+
         codes = self.before + self.now
         if not codes:
             return _("*No complete period to chart yet.*")
-        rows = [
-            {
-                "period": self.view.label(code),
-                "measure": _(metric.title),
-                "pct": self.view.figure(metric, code),
-                "target": metric.target_value(self.view.period(code)["targets"]),
-                "decimals": metric.decimals,
-            }
-            for code in codes
-            for metric in HEADLINE
-        ]
-        frame = pd.DataFrame(rows)
-        return charts.embed(
-            charts.compliance_trend(frame),
-            _("Headline figures in each of the last {count} periods against their targets.").format(
-                count=len(codes)
-            ),
-            frame,
-            "annual-trend",
-        )
+        description = _(
+            "Headline figures in each of the last {count} complete periods against their targets."
+        ).format(count=len(codes))
+        return trend_chart(self.view, codes, description, "annual-trend")
 
     def changes(self) -> list[Change]:
         """The agreement changes that came into force within this year."""

@@ -9,7 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -25,10 +25,11 @@ from generator.figures.report import client_metrics, metrics_json
 from generator.inputs.config import Client
 from generator.inputs.minutes import CONTENT_DIR
 from generator.inputs.read import Inputs
-from generator.site import charts, i18n
+from generator.site import charts, i18n, pdf
 from generator.site import hook as site_hook
 from generator.site.i18n import N_, _
-from generator.site.pages import client_pages
+from generator.site.pages import client_documents
+from generator.site.pdf import PrintJob
 from generator.site.render import render
 from generator.site.urls import site_url
 
@@ -164,11 +165,12 @@ def plugins(client: Client, work_dir: Path) -> list[object]:
 
 @dataclass(frozen=True)
 class PreparedSite:
-    """One client's pages, ready for MkDocs."""
+    """One client's pages, ready for MkDocs, and the PDFs to print from its built site."""
 
     client: Client
     pages: dict[str, str]
     handwritten: list[HandWritten]
+    prints: list[PrintJob] = field(default_factory=list)
     language: str = i18n.SOURCE  # the language its pages are in
 
 
@@ -177,8 +179,9 @@ def prepare_client(
 ) -> PreparedSite:
     client = inputs.config.client(client_id)
     handwritten = handwritten_pages(client_id)
-    pages = client_pages(inputs, figures, client, records, handwritten)
-    return PreparedSite(client, pages, handwritten, i18n.current().code)
+    printing = pdf.engine() is not None
+    pages, prints = client_documents(inputs, figures, client, records, handwritten, printing)
+    return PreparedSite(client, pages, handwritten, prints, i18n.current().code)
 
 
 @cache
@@ -206,6 +209,7 @@ def input_fingerprint(
     config = inputs.config
     digest = hashlib.sha256()
     digest.update(f"{__version__}\n{code_digest()}\n{site_url(inputs, client_id)}\n".encode())
+    digest.update(f"{pdf.engine_identity()}\n".encode())  # a browser to print PDFs, or none
     digest.update(client.model_dump_json().encode())
     digest.update(config.provider.model_dump_json().encode())
     digest.update(f"{config.timezone}\n{sorted(inputs.quality.absent)}\n".encode())
@@ -264,6 +268,22 @@ def _fresh_encryption_state() -> None:
     from encryptcontent.plugin import encryptContentPlugin
 
     encryptContentPlugin.setup = {}
+
+
+def print_review_pack(prepared: PreparedSite, site_dir: Path, cache_dir: Path) -> int:
+    """Print the PDFs of a built site (see generator.site.pdf); return how many were printed
+    rather than taken from the cache. ClientBuildError if they cannot be."""
+    if not prepared.prints:
+        return 0
+    try:
+        return pdf.print_pdfs(
+            site_dir / language_folder(prepared.client, prepared.language),
+            prepared.prints,
+            prepared.client.name,
+            cache_dir,
+        )
+    except pdf.PrintError as error:
+        raise ClientBuildError(f"{prepared.client.id}: {error}") from None
 
 
 def mkdocs_settings(

@@ -36,11 +36,12 @@ from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
 from generator.site import charts, i18n
 from generator.site.agreement import AgreementView
-from generator.site.annual import AnnualView
+from generator.site.annual import YEAR_PERIODS, AnnualView
 from generator.site.events import fragments_path, marker
 from generator.site.feed import FEED, atom_feed
 from generator.site.i18n import N_, _
 from generator.site.ical import CALENDAR, ical_calendar
+from generator.site.pdf import ANNUAL, PrintJob, pdf_path
 from generator.site.render import (
     csv_instant_column,
     html_rows,
@@ -509,6 +510,15 @@ class ClientView:
     def trend_codes(self) -> list[int]:
         return self.codes[-TREND_PERIODS:]
 
+    def report_trend(self, code: int) -> str:
+        """A service report's chart: the headline figures of the 12 periods to its own."""
+        position = self.codes.index(code)
+        codes = self.codes[max(0, position - TREND_PERIODS + 1) : position + 1]
+        description = _(
+            "Headline figures for the {count} periods to {title} against their targets."
+        ).format(count=len(codes), title=self.title(code))
+        return trend_chart(self, codes, description, "report-trend")
+
 
 def _count(frame: pd.DataFrame | None, condition) -> int:
     return 0 if frame is None else int(condition(frame).sum())
@@ -523,6 +533,20 @@ def client_pages(
 ) -> dict[str, str]:
     """Relative path -> text, for one client: its Markdown pages and its downloads.
     `handwritten`: the client's pages from content/ (path and title), for the links to them."""
+    return client_documents(inputs, figures, client, records, handwritten)[0]
+
+
+def client_documents(
+    inputs: Inputs,
+    figures: Figures,
+    client: Client,
+    records: dict[str, pd.DataFrame],
+    handwritten: Sequence[Any] = (),
+    printing: bool = False,
+) -> tuple[dict[str, str], list[PrintJob]]:
+    """`client_pages`, and the PDFs to print from the built site when `printing` (a browser
+    is there to print them): the reports of the last 12 months (or 4 quarters) and the
+    annual review; none for a password-protected site."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
     visits = records.get(VISITS)
     records = {source: frame for source, frame in records.items() if source != VISITS}
@@ -530,14 +554,19 @@ def client_pages(
     # A password covers pages only: a protected client's files travel inside its page, and
     # its feed and calendar (which no page can hold) are not published.
     protected = client.password_env is not None
+    annual = AnnualView(view, AgreementView(view))
+    jobs = print_jobs(view, annual) if printing and not protected else []
     context = {
         "view": view,
         "standards": StandardsView(view),
         "client": client,
         "provider": inputs.config.provider,
         "metrics": METRICS,
-        "agreement": AgreementView(view),
+        "agreement": annual.agreement,
         "protected": protected,
+        "printing": printing,
+        "pdfs": {job.page: job.pdf for job in jobs},
+        "pdf_months": YEAR_PERIODS[view.granularity],
     }
     sites = SitesView(view)
     pages = (
@@ -556,10 +585,10 @@ def client_pages(
         )
         | render_page("reports/index.md", "pages/reports.md.j2", **context)
         | render_page(
-            "annual-review.md",
+            f"{ANNUAL}.md",
             "pages/annual.md.j2",
             **context,
-            annual=AnnualView(view, context["agreement"]),
+            annual=annual,
         )
         | sites_pages(sites, render_page, context)
     )
@@ -582,7 +611,17 @@ def client_pages(
         Path(path).name: base64.b64encode(text.encode()).decode() for path, text in files.items()
     }
     pages |= render_page("downloads.md", "pages/downloads.md.j2", **context, embedded=embedded)
-    return pages if protected else pages | files | subscriptions
+    return (pages if protected else pages | files | subscriptions), jobs
+
+
+def print_jobs(view: ClientView, annual: AnnualView) -> list[PrintJob]:
+    """The PDFs of a client: its reports of the last 12 months (or 4 quarters), and its
+    annual review once it has a complete period."""
+    labels = [view.label(code) for code in view.codes[-YEAR_PERIODS[view.granularity] :]]
+    jobs = [PrintJob(f"reports/{label}/index.html", pdf_path(label)) for label in labels]
+    if annual.now:
+        jobs.append(PrintJob(f"{ANNUAL}/index.html", pdf_path(ANNUAL)))
+    return jobs
 
 
 def render_page(path: str, template: str, **context: object) -> dict[str, str]:
@@ -600,9 +639,16 @@ def render_page(path: str, template: str, **context: object) -> dict[str, str]:
     return page | {fragments_path(path): json.dumps(fragments, ensure_ascii=False)}
 
 
-def trend_chart(view: ClientView) -> str:
+def trend_chart(
+    view: ClientView,
+    codes: list[int] | None = None,
+    description: str | None = None,
+    chart_id: str = "compliance-trend",
+) -> str:
+    """The headline figures of `codes` (default: the last 12 periods) against their targets."""
+    codes = view.trend_codes() if codes is None else codes
     rows = []
-    for code in view.trend_codes():
+    for code in codes:
         for metric in HEADLINE:
             rows.append(
                 {
@@ -616,11 +662,12 @@ def trend_chart(view: ClientView) -> str:
     frame = pd.DataFrame(rows)
     return charts.embed(
         charts.compliance_trend(frame),
-        _("Headline figures for the last {count} periods against their targets.").format(
-            count=len(view.trend_codes())
+        description
+        or _("Headline figures for the last {count} periods against their targets.").format(
+            count=len(codes)
         ),
         frame,
-        "compliance-trend",
+        chart_id,
     )
 
 

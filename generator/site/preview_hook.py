@@ -13,14 +13,16 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from generator.build import as_of_instant
+from generator.build import as_of_instant, portfolio_figures
+from generator.cache import Cache
 from generator.errors import InputError, UsageError
-from generator.figures.metrics import compute_figures
 from generator.inputs.read import read_inputs
 from generator.site.client_site import handwritten_pages, navigation, site_url, write_docs
 from generator.site.pages import client_pages, split_by_client
 
 PREVIEW_DIR = Path("build") / "preview"
+# Shared with `svcsite build --out site`; SVCSITE_CACHE puts it elsewhere (as `make bench` does).
+CACHE_DIR = Path(os.environ.get("SVCSITE_CACHE", Path("build") / "cache"))
 
 
 def on_config(config):
@@ -33,8 +35,9 @@ def preview(config, data_dir: Path, client_id: str | None):
     `data_dir`, point MkDocs at them and watch `data_dir`."""
     # MkDocs' own error type: the operator sees the problems, not a traceback, and
     # `mkdocs serve` keeps running until the inputs are mended.
+    kept = Cache(CACHE_DIR)
     try:
-        inputs = read_inputs(data_dir)
+        inputs = read_inputs(data_dir, kept=kept)
         client_id = client_id or inputs.config.clients[0].id
         client = inputs.config.client(client_id)
     except InputError as error:
@@ -42,7 +45,8 @@ def preview(config, data_dir: Path, client_id: str | None):
         raise PluginError(f"svcsite: the inputs cannot be read:\n{problems}") from None
     except UsageError as error:
         raise PluginError(f"svcsite: SVCSITE_CLIENT: {error}") from None
-    figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
+    figures = portfolio_figures(inputs, as_of_instant(inputs, None), kept)
+    kept.save()
     records = split_by_client(figures).get(client_id, {})
     handwritten = handwritten_pages(client_id)
     pages = client_pages(inputs, figures, client, records, handwritten)

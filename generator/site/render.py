@@ -177,6 +177,7 @@ def environment() -> jinja2.Environment:
     )
     # `_("... %(name)s ...", name=value)` in the current language (see generator.site.i18n).
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["language"] = lambda: i18n.current().code
     env.filters |= {
         "text": inline,
         "pct": pct,
