@@ -252,3 +252,21 @@ def test_the_audit_checks_every_language(bilingual: Path, tmp_path: Path) -> Non
     }
     assert ("harbour-tower/zh/incidents/index.html", "names") in found
     assert any(path == "kowloon-school/en/search/search_index.json" for path, _ in found), found
+
+
+def test_a_hand_written_page_may_have_a_variant_per_language(tmp_path: Path) -> None:
+    write(tmp_path / "shared" / "about.md", "# About these reports\n")
+    write(tmp_path / "shared" / "about.zh.md", "# 關於這些報告\n")
+    write(tmp_path / "clients" / "harbour-tower" / "minutes-2026-10-08.md", "# Minutes\n")
+
+    def pages(language: str) -> list[tuple[str, str]]:
+        found = handwritten_pages("harbour-tower", tmp_path, language)
+        return [(page.path, page.title) for page in found]
+
+    assert pages("en") == [
+        ("about.md", "About these reports"),
+        ("minutes-2026-10-08.md", "Minutes"),
+    ]
+    assert pages("zh-Hant") == [("about.md", "關於這些報告"), ("minutes-2026-10-08.md", "Minutes")]
+    # What the site is made from (its fingerprint): every file.
+    assert [path for path, _ in pages("*")] == ["about.md", "about.zh.md", "minutes-2026-10-08.md"]

@@ -69,16 +69,36 @@ class HandWritten:
     source: Path
 
 
-def handwritten_pages(client_id: str, content_dir: Path = CONTENT_DIR) -> list[HandWritten]:
+def handwritten_pages(
+    client_id: str, content_dir: Path = CONTENT_DIR, language: str | None = None
+) -> list[HandWritten]:
     """`content/shared/` (every client) then `content/clients/<id>/` (this client only). A
-    hand-written page with the path of a generated one replaces it."""
-    pages = []
+    hand-written page with the path of a generated one replaces it. A page may have a
+    variant per language, named with the language's folder before its suffix
+    (`about.zh.md`): the site in that language shows it in the page's place, the others
+    leave it out. `language`: the site's (default: the one pages are written in now), or
+    "*" for every file as it is (what a client's site is made from)."""
+    code = i18n.current().code if language is None else language
+    folders = {lang.folder for lang in i18n.LANGUAGES.values()}
+    pages: list[HandWritten] = []
     for folder in (content_dir / "shared", content_dir / "clients" / client_id):
         if folder.is_dir():
+            plain: list[HandWritten] = []
+            variants: dict[str, HandWritten] = {}
             for source in sorted(folder.rglob("*")):
                 if source.is_file():
                     relative = source.relative_to(folder).as_posix()
-                    pages.append(HandWritten(relative, _title(source), source))
+                    stem, _dot, suffix = relative.rpartition(".")
+                    base, _dot, variant = stem.rpartition(".")
+                    if language == "*" or not base or variant not in folders:
+                        plain.append(HandWritten(relative, _title(source), source))
+                    elif variant == i18n.LANGUAGES[code].folder:
+                        relative = f"{base}.{suffix}"
+                        variants[relative] = HandWritten(relative, _title(source), source)
+            pages += [variants.get(page.path, page) for page in plain]
+            pages += [
+                page for path, page in variants.items() if path not in {p.path for p in plain}
+            ]
     return pages
 
 
@@ -226,7 +246,7 @@ def input_fingerprint(
     for source, frame in sorted(records.items()):
         digest.update(f"{source} {list(frame.columns)}\n".encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    for page in handwritten_pages(client_id):
+    for page in handwritten_pages(client_id, language="*"):
         digest.update(f"{page.path}\n".encode() + page.source.read_bytes())
     return digest.hexdigest()
 
