@@ -41,6 +41,7 @@ from generator.site.client_site import (
     print_review_pack,
     write_root,
 )
+from generator.site.i18n import language
 from generator.site.pages import split_by_client
 from generator.site.standards import licence_warning
 
@@ -247,12 +248,16 @@ def _build_one(client_id: str) -> Outcome:
     laps.seconds.update(seconds)
     site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
-        prepared = prepare_client(inputs, figures, client_id, records)
-        laps.lap("pages")
-        build_client_site(prepared, inputs, site_dir)
-        laps.lap("mkdocs")
-        print_review_pack(prepared, site_dir, _SHARED["pdf_cache"])  # type: ignore[arg-type]
-        laps.lap("pdf")
+        # One complete site per language, the main one first (contract 13), each with its PDFs.
+        for code in inputs.config.client(client_id).languages:
+            with language(code):
+                prepared = prepare_client(inputs, figures, client_id, records)
+            laps.lap("pages")
+            build_client_site(prepared, inputs, site_dir)
+            laps.lap("mkdocs")
+            with language(code):
+                print_review_pack(prepared, site_dir, _SHARED["pdf_cache"])  # type: ignore[arg-type]
+            laps.lap("pdf")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
     except Exception as error:  # a fault of svcsite's own: this client fails, the others go out

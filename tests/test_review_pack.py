@@ -88,10 +88,12 @@ def test_every_page_advertises_the_feed(demo_site: Path) -> None:
         found = link.search(page.read_text(encoding="utf-8"))
         assert found, page
         href = found.group(1)
+        # Each language's site (the second under zh/) advertises its own feed.
+        folder = "zh/" if page.relative_to(demo_site).parts[0] == "zh" else ""
         if page.name == "404.html":  # served at any depth: its links are absolute
-            assert href == "/harbour-tower/feed.xml"
+            assert href == f"/harbour-tower/{folder}feed.xml"
         else:
-            assert (page.parent / href).resolve() == (demo_site / "feed.xml").resolve()
+            assert (page.parent / href).resolve() == (demo_site / folder / "feed.xml").resolve()
 
 
 def test_a_password_protected_client_publishes_no_feed(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from generator.site.client_site import (
     write_docs,
 )
 from generator.site.events import FOLDER
+from generator.site.i18n import SOURCE, language
 from generator.site.pages import client_pages, client_records
 from generator.site.preview import preview_figures, same_theme
 
@@ -53,8 +54,19 @@ def preview(config, data_dir: Path, client_id: str | None):
     inputs, figures, client_id = shown.inputs, shown.figures, shown.client_id
     client = inputs.config.client(client_id)
     records = client_records(figures, client_id)
-    handwritten = handwritten_pages(client_id)
-    pages = client_pages(inputs, figures, client, records, handwritten)
+    # The client's main language, as published (SVCSITE_LANGUAGE: another of its languages).
+    code = os.environ.get("SVCSITE_LANGUAGE") or client.languages[0]
+    if code not in client.languages:
+        languages = ", ".join(client.languages)
+        raise PluginError(
+            f"svcsite: SVCSITE_LANGUAGE: {code!r} is not one of {client_id}'s ({languages})"
+        )
+    with language(code):
+        handwritten = handwritten_pages(client_id)
+        pages = client_pages(inputs, figures, client, records, handwritten)
+        nav = navigation(handwritten)
+    if code != SOURCE:  # Material's own words in the language
+        config.theme["language"] = code
     docs_dir = PREVIEW_DIR / client_id
     staging = PREVIEW_DIR / f".{client_id}.new"
     write_docs(pages, handwritten, staging)
@@ -68,7 +80,7 @@ def preview(config, data_dir: Path, client_id: str | None):
     config.docs_dir = str(docs_dir.resolve())
     config.site_name = client.name
     config.site_url = config.site_url or site_url(inputs, client_id)
-    config.nav = navigation(handwritten)
+    config.nav = nav
     # `mkdocs serve` reloads on edits of the portfolio it shows, wherever it is.
     if str(data_dir.resolve()) not in config.watch:
         config.watch.append(str(data_dir.resolve()))
