@@ -451,3 +451,22 @@ def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
         "calendar.ics: phone number 98** ****",
         "feed.xml: phone number 91** ****",
     ]
+
+
+def _fonts(path: Path) -> set[tuple[str, str]]:
+    """The (name without its subset tag, type) of each font a PDF embeds, as pdffonts lists them."""
+    listed = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[2:]
+    return {(re.sub(r"^[A-Z]{6}\+", "", line.split()[0]), line[37:55].strip()) for line in listed}
+
+
+@needs_printing
+def test_a_chinese_report_is_printed_with_a_chinese_font(demo_site: Path) -> None:
+    """Chinese text drawn with the Latin fonts of the English report would be empty boxes (its
+    text still extracts): the Chinese PDF needs a font the English one does not (CI installs
+    fonts-noto-cjk)."""
+    english = _fonts(demo_site / "downloads" / "reports" / "2026-10.pdf")
+    chinese_pdf = demo_site / "zh" / "downloads" / "reports" / "2026-10.pdf"
+    assert "服務報告" in "".join(_pages_text(chinese_pdf))
+    assert _fonts(chinese_pdf) - english, "no Chinese font: install fonts-noto-cjk"
