@@ -79,6 +79,14 @@ def build(
             f"found ({pdf.INSTALL_HINT}); the Reports pages say that there is none",
             file=sys.stderr,
         )
+    else:
+        languages = {code for c in selected for code in inputs.config.client(c).languages}
+        for code in pdf.missing_fonts(languages):
+            print(
+                f"warning: no installed font has the characters of {code}: its PDFs show empty "
+                "boxes (Debian or Ubuntu: apt-get install fonts-noto-cjk)",
+                file=sys.stderr,
+            )
 
     # Every figure, for the whole portfolio at once.
     figures = portfolio_figures(inputs, report_as_of, kept)

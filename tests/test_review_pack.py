@@ -470,3 +470,19 @@ def test_a_chinese_report_is_printed_with_a_chinese_font(demo_site: Path) -> Non
     chinese_pdf = demo_site / "zh" / "downloads" / "reports" / "2026-10.pdf"
     assert "服務報告" in "".join(_pages_text(chinese_pdf))
     assert _fonts(chinese_pdf) - english, "no Chinese font: install fonts-noto-cjk"
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
+def test_a_build_without_a_chinese_font_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pdf.missing_fonts({"en", "zh-Hant"}) == []  # CI installs fonts-noto-cjk
+    latin_only = tmp_path / "fonts.conf"
+    latin_only.write_text(
+        '<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(latin_only))
+    assert pdf.missing_fonts({"en", "zh-Hant"}) == ["zh-Hant"]
+    assert pdf.missing_fonts({"en"}) == []
