@@ -374,6 +374,20 @@ def test_an_unchanged_report_is_not_printed_again(demo_site: Path, tmp_path: Pat
     pdf.close_browser()
 
 
+@needs_printing
+def test_a_site_whose_charts_cannot_be_drawn_gets_no_pdf_and_a_clear_error(
+    demo_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site, ignore=shutil.ignore_patterns("*.pdf"))
+    (site / "assets" / "javascripts" / "vega-bundle.js").write_text("/* broken */", "utf-8")
+    jobs = [pdf.PrintJob("reports/2026-10/index.html", pdf.pdf_path("2026-10"))]
+    with pytest.raises(pdf.PrintError, match=r"vega-bundle\.js does not draw charts"):
+        pdf.print_pdfs(site, jobs, "Harbour Tower Owners' Corporation", tmp_path / "cache")
+    assert not (site / "downloads" / "reports" / "2026-10.pdf").exists()
+    pdf.close_browser()
+
+
 def test_without_a_browser_the_sites_are_built_without_pdfs_and_say_so(
     portfolio: Path, tmp_path: Path
 ) -> None:

@@ -26,7 +26,7 @@ from generator.inputs.config import load_config
 from generator.inputs.quality import STATUSES, status_counts
 from generator.inputs.read import read_inputs
 from generator.inputs.validate import _filtered
-from generator.site import charts
+from generator.site import charts, pdf
 
 
 def imported_modules(*args: str) -> set[str]:
@@ -181,6 +181,7 @@ def started(built: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(multiprocessing, "get_context", context)
     monkeypatch.setattr(charts, "vega_bundle", bundle)
+    monkeypatch.setattr(pdf, "engine", lambda: None)  # that bundle draws no chart to print
     return started
 
 

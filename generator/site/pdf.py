@@ -247,8 +247,11 @@ def _print(
             partial = cached.with_suffix(f".{os.getpid()}.part")
             partial.write_bytes(_dated(pdf))
             partial.replace(cached)
-    except Error as error:
-        close_browser()
+    except (Error, PrintError) as error:
+        # Here, in the printing thread: the next print starts a browser afresh.
+        _close({key: _SESSION.pop(key, None) for key in ("browser", "playwright", "page")})
+        if isinstance(error, PrintError):
+            raise
         first = str(error.message).splitlines()[0] if error.message else type(error).__name__
         raise PrintError(f"Chromium could not print its PDFs ({first})") from None
 
@@ -290,6 +293,8 @@ def _browser_page(site_dir: Path) -> Any:
     page.set_content(render("print/shell.html.j2"))
     for script in _SCRIPTS:  # the same in every client's site
         page.add_script_tag(content=(site_dir / script).read_text(encoding="utf-8"))
+    if not page.evaluate("typeof window.vegaEmbed === 'function' && !!window.svcCharts"):
+        raise PrintError(f"the site's {_SCRIPTS[0]} does not draw charts: no PDF can be printed")
     _SESSION["page"] = page
     return page
 
