@@ -478,11 +478,16 @@ def _decoded(raw: str, suffix: str) -> str:
 
 def _pdf_text(path: Path) -> str:
     """A PDF's text, by poppler's pdftotext (pypdf, ten times slower, where it is missing),
-    its ligatures read as letters; `_UNREADABLE` when neither can read it."""
+    its ligatures read as letters; `_UNREADABLE` when neither can read it. In the order it is
+    drawn, its lines as printed (`-raw`): joined, "2026-11-" at a line's end and "01" on the
+    next would read as a phone number. What a PDF prints, its page showed: the page is
+    audited too."""
     text: str | None = None
     if shutil.which("pdftotext"):
         result = subprocess.run(
-            ["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False
+            ["pdftotext", "-raw", "-q", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=False,
         )
         if result.returncode == 0:
             text = result.stdout.decode("utf-8", errors="replace")

@@ -91,6 +91,19 @@ def split_by_client(figures: Figures) -> dict[str, dict[str, pd.DataFrame]]:
     return result
 
 
+def client_records(figures: Figures, client_id: str) -> dict[str, pd.DataFrame]:
+    """One client's records, as `split_by_client` gives them (for a preview of one client)."""
+    frames = dict(figures.records)
+    if figures.visits is not None:
+        frames[VISITS] = figures.visits
+    records = {}
+    for source, frame in frames.items():
+        keep = (frame["client_id"] == client_id).to_numpy(dtype=bool, na_value=False)
+        if keep.any():
+            records[source] = frame[keep].reset_index(drop=True)
+    return records
+
+
 @dataclass
 class ClientView:
     """What the templates may see of one client: its config, figures and records."""

@@ -23,6 +23,7 @@ import re
 import shutil
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.util import Finalize
@@ -113,8 +114,8 @@ def print_pdfs(
     missing = [
         (job, doc) for job, doc in documents if not _cached(cache_dir, keys[job.pdf]).is_file()
     ]
-    if missing:
-        _print(site_dir, missing, footer, cache_dir, keys)
+    if missing:  # in the thread that owns this process's browser
+        _thread().submit(_print, site_dir, missing, footer, cache_dir, keys).result()
     for job, _ in documents:
         target = site_dir / job.pdf
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -219,13 +220,26 @@ def _print(
         raise PrintError(f"Chromium could not print its PDFs ({first})") from None
 
 
-# One browser per process, kept open for every client that process builds: starting one
-# costs about a second, a PDF a tenth of that. Closed by close_browser(), or when the
-# process ends (a worker of the build's pool, after its last client).
+# One browser per process, kept open for every client that process builds (starting one
+# costs about a second, a PDF a tenth of that), and driven from one thread of its own: the
+# Playwright sync API refuses to run where an asyncio loop runs (a test's own browser), and a
+# browser belongs to the thread that started it. Closed by close_browser(), or when the
+# process ends (a worker of the build's pool, after its last client). A forked process
+# starts its own (the parent's thread is not in it).
 _SESSION: dict[str, Any] = {}
 
 
+def _thread() -> ThreadPoolExecutor:
+    if _SESSION.get("pid") != os.getpid():
+        _SESSION.clear()
+        _SESSION["pid"] = os.getpid()
+        _SESSION["thread"] = ThreadPoolExecutor(1, thread_name_prefix="svcsite-pdf")
+        Finalize(None, close_browser, exitpriority=10)
+    return _SESSION["thread"]
+
+
 def _browser_page(site_dir: Path) -> Any:
+    """The browser's page, the Vega bundle loaded (in the printing thread)."""
     if "page" in _SESSION and _SESSION["browser"].is_connected():
         return _SESSION["page"]
     from playwright.sync_api import sync_playwright
@@ -237,20 +251,29 @@ def _browser_page(site_dir: Path) -> Any:
     _SESSION["playwright"] = playwright
     browser = playwright.chromium.launch(executable_path=executable)
     _SESSION["browser"] = browser
-    page = browser.new_page()
+    # As wide as the printed page (A4 less its margins), so that the charts are drawn at the
+    # size they are printed.
+    page = browser.new_page(viewport={"width": 690, "height": 1000})
     page.set_content(render("print/shell.html.j2"))
     for script in _SCRIPTS:  # the same in every client's site
         page.add_script_tag(content=(site_dir / script).read_text(encoding="utf-8"))
     _SESSION["page"] = page
-    if not _SESSION.get("finalizer"):
-        _SESSION["finalizer"] = Finalize(None, close_browser, exitpriority=10)
     return page
 
 
 def close_browser() -> None:
-    """Close this process's browser, if it has one."""
-    browser, playwright = _SESSION.pop("browser", None), _SESSION.pop("playwright", None)
-    _SESSION.pop("page", None)
+    """Close this process's browser and its thread, if it has them."""
+    if _SESSION.get("pid") != os.getpid():
+        return
+    session = dict(_SESSION)
+    _SESSION.clear()  # the next print starts afresh
+    thread = session["thread"]
+    thread.submit(_close, session).result()
+    thread.shutdown()
+
+
+def _close(session: dict[str, Any]) -> None:
+    browser, playwright = session.get("browser"), session.get("playwright")
     try:
         if browser is not None:
             browser.close()
