@@ -428,7 +428,7 @@ class ClientView:
                 quantiles = values.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
                 rows.append(
                     {
-                        "measure": measure,
+                        "measure": _(measure),
                         "priority": priority,
                         "incidents": int(values.size),
                         "p10": quantiles[0.1],
