@@ -59,6 +59,9 @@ def test_check_imports_the_input_stage_only(portfolio: Path) -> None:
     needed = {"generator", "generator.cli", "generator.check", "generator.errors"}
     needed |= {"generator.figures", "generator.figures.clock", "generator.figures.definitions"}
     needed |= {"generator.cache"}  # the standard library's hashlib and pickle, for builds
+    # the languages' message markers (the systems' names are messages); not Babel's catalogs
+    needed |= {"generator.site", "generator.site.i18n"}
+    assert "babel" not in {module.split(".")[0] for module in modules}
     assert {module for module in ours if not module.startswith("generator.inputs")} <= needed
 
 
@@ -69,8 +72,8 @@ def test_check_does_not_set_the_rows_used_apart(
     bad_row = "INC-4,harbour-tower,HT1,cctv,P9,2026-10-03 10:00,,,,,false,,Camera 1,Lee\n"
     write(portfolio / "incidents.csv", INCIDENTS + bad_row)
     kept = []
-    rows = validate._rows
-    monkeypatch.setattr(validate, "_rows", lambda *args: kept.append(1) or rows(*args))
+    rows = validate.kept_rows
+    monkeypatch.setattr(validate, "kept_rows", lambda *args: kept.append(1) or rows(*args))
     assert check(portfolio) == 0
     assert "4 rows in, 3 used, 0 superseded, 1 quarantined" in capsys.readouterr().out
     assert kept == []
