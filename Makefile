@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 LOCK := requirements.lock
 
-.PHONY: site test serve bench lint format demo lock clean
+.PHONY: site test serve bench lint format demo messages lock clean
 
 # Installs exactly the versions in requirements.lock (what was tested), never newer ones.
 $(STAMP): pyproject.toml $(LOCK)
@@ -44,6 +44,12 @@ format: $(TEST_STAMP)
 
 demo: $(STAMP) ## regenerate the bundled demo portfolio and minutes
 	$(BIN)/svcsite demo --out data --content content --clients 6 --months 24 --seed 7
+
+LOCALE := generator/site/locale
+messages: $(STAMP) ## extract the marked messages into messages.pot and merge them into each .po
+	$(BIN)/pybabel extract --no-wrap -F $(LOCALE)/babel.cfg -k N_ --no-location \
+	  --project svcsite --copyright-holder "" -o $(LOCALE)/messages.pot generator
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --ignore-obsolete
 
 lock: ## renew requirements.lock: the newest versions pyproject.toml's bounds allow, tested next
 	rm -rf $(VENV)-lock

@@ -41,6 +41,7 @@ from generator.site.client_site import (
     print_review_pack,
     write_root,
 )
+from generator.site.i18n import language
 from generator.site.pages import split_by_client
 from generator.site.standards import licence_warning
 
@@ -78,6 +79,14 @@ def build(
             f"found ({pdf.INSTALL_HINT}); the Reports pages say that there is none",
             file=sys.stderr,
         )
+    else:
+        languages = {code for c in selected for code in inputs.config.client(c).languages}
+        for code in pdf.missing_fonts(languages):
+            print(
+                f"warning: no installed font has the characters of {code}: its PDFs show empty "
+                "boxes (Debian or Ubuntu: apt-get install fonts-noto-cjk)",
+                file=sys.stderr,
+            )
 
     # Every figure, for the whole portfolio at once.
     figures = portfolio_figures(inputs, report_as_of, kept)
@@ -247,12 +256,16 @@ def _build_one(client_id: str) -> Outcome:
     laps.seconds.update(seconds)
     site_dir: Path = _SHARED["staging"] / client_id  # type: ignore[operator]
     try:
-        prepared = prepare_client(inputs, figures, client_id, records)
-        laps.lap("pages")
-        build_client_site(prepared, inputs, site_dir)
-        laps.lap("mkdocs")
-        print_review_pack(prepared, site_dir, _SHARED["pdf_cache"])  # type: ignore[arg-type]
-        laps.lap("pdf")
+        # One complete site per language, the main one first (contract 13), each with its PDFs.
+        for code in inputs.config.client(client_id).languages:
+            with language(code):
+                prepared = prepare_client(inputs, figures, client_id, records)
+            laps.lap("pages")
+            build_client_site(prepared, inputs, site_dir)
+            laps.lap("mkdocs")
+            with language(code):
+                print_review_pack(prepared, site_dir, _SHARED["pdf_cache"])  # type: ignore[arg-type]
+            laps.lap("pdf")
     except ClientBuildError as error:
         return Outcome(client_id, "failed", message=str(error))
     except Exception as error:  # a fault of svcsite's own: this client fails, the others go out

@@ -162,7 +162,9 @@ def _serve(args: argparse.Namespace) -> int:
     )
     if args.client:
         environment["SVCSITE_CLIENT"] = config.client(args.client).id
-    command = [sys.executable, "-m", "mkdocs", "serve"]
+    # --dirty: a rebuild renders only the pages the preview hook changed (it marks them all
+    # changed when the navigation or the theme did).
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty"]
     if args.dev_addr:
         command += ["--dev-addr", args.dev_addr]
     return subprocess.call(command, env=environment)

@@ -271,6 +271,9 @@ _LOCATIONS = (
 )
 
 _PRIORITIES = ("P1", "P2", "P3", "P4")
+# Clients (by position) read in two languages: one in English and Chinese, one (a school)
+# Chinese first; the others in English only.
+DEMO_LANGUAGES = {0: ["en", "zh-Hant"], 3: ["zh-Hant", "en"]}
 
 
 @dataclass(frozen=True)
@@ -1532,6 +1535,7 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
             {
                 "id": c.id,
                 "name": c.name,
+                **({"languages": _FlowList(DEMO_LANGUAGES[i])} if i in DEMO_LANGUAGES else {}),
                 "reporting": c.reporting,
                 "password_env": None,
                 "sites": [
@@ -1542,7 +1546,7 @@ def _clients_yaml(portfolio: list[_Client], years: range, seed: int, as_of: date
                 "people": list(c.people),
                 "scheduled_meetings": _scheduled_meetings(c, seed, as_of),
             }
-            for c in portfolio
+            for i, c in enumerate(portfolio)
         ],
         # Outside reference figures for the scorecards: invented for the demo, and said so.
         "benchmarks": [

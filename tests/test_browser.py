@@ -517,10 +517,16 @@ def shown(value: float | None, decimals: int, unit: str = "%") -> str:
     return DASH if value is None else f"{value:.{decimals}f}{unit}"
 
 
+def english(client: str) -> str:
+    """The folder of a client's English site: its root, or en/ where English comes second."""
+    languages = next(c for c in PORTFOLIO["clients"] if c["id"] == client).get("languages", ["en"])
+    return "" if languages[0] == "en" else "en/"
+
+
 @pytest.mark.parametrize("client", CLIENT_IDS)
 def test_scorecard_shows_the_figures_of_metrics_json(demo_url: str, tab: Tab, client: str) -> None:
     page = tab.page
-    open_page(tab, f"{demo_url}/{client}/")
+    open_page(tab, f"{demo_url}/{client}/{english(client)}")
     metrics = page.evaluate("() => fetch('downloads/metrics.json').then(r => r.json())")
     assert metrics["client"] == client
     rows = page.eval_on_selector_all(
@@ -1066,3 +1072,96 @@ def test_feedback_meetings_training_and_licence_pages_of_a_client_with_records(
     assert "Licence renewal due" in text
     assert "Cap 486" in text and "Cap 509" in text
     tab.assert_clean(demo_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# Languages (contract 13): the demo's harbour-tower reads in English and Chinese
+# ---------------------------------------------------------------------------------------------
+
+
+def switch_language(page: Any, name: str) -> None:
+    """Material's language switch in the header: open it, choose the language."""
+    page.locator(".md-header .md-select").first.hover()
+    page.locator(".md-select__link", has_text=name).first.click()
+
+
+@pytest.mark.parametrize("path", ["", "incidents/", "reports/2026-10/", "sites/ht1/"])
+def test_the_language_switch_leads_to_the_same_page(demo_url: str, tab: Tab, path: str) -> None:
+    page = tab.page
+    english = f"{demo_url}/{DEMO_CLIENT}/{path}"
+    chinese = f"{demo_url}/{DEMO_CLIENT}/zh/{path}"
+    open_page(tab, english)
+    switch_language(page, "繁體中文")
+    page.wait_for_url(chinese)
+    page.locator(ARTICLE).first.wait_for()
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+    assert_charts_drawn(page)
+    switch_language(page, "English")
+    page.wait_for_url(english)
+    page.locator(ARTICLE).first.wait_for()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    tab.assert_clean(demo_url)
+
+
+@pytest.mark.parametrize(
+    ("site", "lang"),
+    [(f"{DEMO_CLIENT}/", "en"), (f"{DEMO_CLIENT}/zh/", "zh-Hant"),
+     ("bauhinia-secondary-school/", "zh-Hant"), ("bauhinia-secondary-school/en/", "en")],
+)  # fmt: skip
+def test_charts_draw_in_both_languages(demo_url: str, tab: Tab, site: str, lang: str) -> None:
+    page = tab.page
+    for path in ("", "incidents/", "maintenance/", "complaints/", "availability/", "actions/"):
+        open_page(tab, f"{demo_url}/{site}{path}")
+        assert page.evaluate("document.documentElement.lang") == lang
+        charts = assert_charts_drawn(page)
+        assert charts or path == "", f"{site}{path} has no chart"
+    # The chart's own words are in the page's language: the trend's title on the overview.
+    open_page(tab, f"{demo_url}/{site}")
+    assert_charts_drawn(page)
+    titles = page.eval_on_selector_all(
+        ".svc-chart__canvas svg .role-title-text", "elements => elements.map(e => e.textContent)"
+    )
+    expected = "各項數字與目標對比" if lang == "zh-Hant" else "Figures against their targets"
+    assert expected in titles, titles
+    tab.assert_clean(demo_url)
+
+
+@pytest.mark.parametrize("word", ["事故", "保養"])
+def test_search_finds_a_chinese_word(demo_url: str, tab: Tab, word: str) -> None:
+    page = tab.page
+    prefix = f"{demo_url}/{DEMO_CLIENT}/zh/"
+    open_page(tab, prefix)
+    search = page.locator("input.md-search__input").first
+    search.click()
+    search.press_sequentially(word, delay=30)
+    # Chinese is typed as text (as an input method commits it), without the key events
+    # Material searches on: a key press after it, as a reader's next key would.
+    search.press("End")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item a[href]", "elements => elements.map(e => e.href)"
+    )
+    assert hrefs, "search results without links"
+    assert all(href.startswith(prefix) for href in hrefs), f"results off the Chinese site: {hrefs}"
+    target = urldefrag(hrefs[0]).url.split("?", 1)[0]
+    page.locator(".md-search-result__item a[href]").first.click()
+    page.wait_for_url(lambda url: urldefrag(url).url.split("?", 1)[0] == target)
+    page.locator(ARTICLE).first.wait_for()
+    assert word in article_text(page), f"{page.url} does not mention {word}"
+    tab.assert_clean(demo_url)
+
+
+def test_a_password_site_is_protected_in_each_language(protected_url: str, tab: Tab) -> None:
+    open_page(tab, f"{protected_url}/{DEMO_CLIENT}/zh/reports/2026-10/")
+    page = tab.page
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+    assert page.locator("input[type=password]").count() == 1
+    assert page.locator("details.svc-records, .svc-scorecard").count() == 0
+    page.fill("input[type=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("details.svc-records tbody tr", state="attached")
+    rows = page.locator("details.svc-records tbody tr").count()
+    assert page.locator("details.svc-records summary").inner_text() == f"本期全部 {rows} 宗事故"
+    assert page.locator(".svc-scorecard table tbody tr").count() == 5
+    tab.assert_clean(protected_url)

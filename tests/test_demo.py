@@ -139,11 +139,15 @@ def test_clients_yml_follows_the_contract(clean) -> None:
     clients = doc["clients"]
     assert [c["id"] for c in clients] == list(summary.clients)
     assert len({c["id"] for c in clients}) == len(clients) == 6
+    # Two bilingual clients, one of them Chinese first (contract 13); the others English only.
+    assert [c.get("languages", ["en"]) for c in clients] == [
+        ["en", "zh-Hant"], ["en"], ["en"], ["zh-Hant", "en"], ["en"], ["en"]
+    ]  # fmt: skip
     for c in clients:
-        assert list(c) == [
-            "id", "name", "reporting", "password_env", "sites", "sla", "people",
-            "scheduled_meetings",
-        ]  # fmt: skip
+        keys = ["id", "name", "reporting", "password_env", "sites", "sla", "people"]
+        if "languages" in c:
+            keys.insert(2, "languages")
+        assert list(c) == [*keys, "scheduled_meetings"]
         # the review meetings arranged after the data, for the calendar (issue 16)
         assert c["scheduled_meetings"]
         assert all(m["date"] > doc["as_of"].date() for m in c["scheduled_meetings"])

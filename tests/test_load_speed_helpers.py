@@ -167,7 +167,7 @@ def test_rows_keeps_the_rows_and_dtypes() -> None:
         }
     )
     keep = np.array([True, False, True, False])
-    got = validate._rows(frame, keep)
+    got = validate.kept_rows(frame, keep)
     expected = frame[keep].reset_index(drop=True)
     expected["kind"] = expected["kind"].cat.remove_unused_categories()
     pd.testing.assert_frame_equal(got, expected)

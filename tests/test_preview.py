@@ -145,3 +145,24 @@ def test_svcsite_serve_previews_and_watches_the_portfolio_named_by_data(
         server.terminate()
         server.wait(timeout=30)
     assert "Traceback" not in "".join(lines)
+
+
+def test_a_page_whose_fragments_changed_is_rebuilt_by_a_dirty_build(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty` renders the pages whose files are newer than their output: the
+    hook rewrites only what changed, and marks a page changed when only its fragments did."""
+    from generator.site.preview_hook import _sync
+
+    docs, staging = tmp_path / "docs", tmp_path / "new"
+    files = {"index.md": "# Home", "reports/2026-10.md": "<!-- svcsite-fragment t -->"}
+    fragments = {".fragments/reports/2026-10.json": '{"t": "<p>1</p>"}'}
+    for relative, text in {**files, **fragments}.items():
+        write(staging / relative, text)
+    assert _sync(staging, docs)  # files added
+    old = 1_000_000_000
+    for path in docs.rglob("*.md"):
+        os.utime(path, (old, old))
+    for relative, text in {**files, ".fragments/reports/2026-10.json": '{"t": "<p>2</p>"}'}.items():
+        write(staging / relative, text)
+    assert not _sync(staging, docs)  # the same files
+    assert (docs / "index.md").stat().st_mtime == old
+    assert (docs / "reports" / "2026-10.md").stat().st_mtime > old

@@ -88,10 +88,12 @@ def test_every_page_advertises_the_feed(demo_site: Path) -> None:
         found = link.search(page.read_text(encoding="utf-8"))
         assert found, page
         href = found.group(1)
+        # Each language's site (the second under zh/) advertises its own feed.
+        folder = "zh/" if page.relative_to(demo_site).parts[0] == "zh" else ""
         if page.name == "404.html":  # served at any depth: its links are absolute
-            assert href == "/harbour-tower/feed.xml"
+            assert href == f"/harbour-tower/{folder}feed.xml"
         else:
-            assert (page.parent / href).resolve() == (demo_site / "feed.xml").resolve()
+            assert (page.parent / href).resolve() == (demo_site / folder / "feed.xml").resolve()
 
 
 def test_a_password_protected_client_publishes_no_feed(tmp_path: Path) -> None:
@@ -463,3 +465,38 @@ def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
         "calendar.ics: phone number 98** ****",
         "feed.xml: phone number 91** ****",
     ]
+
+
+def _fonts(path: Path) -> set[tuple[str, str]]:
+    """The (name without its subset tag, type) of each font a PDF embeds, as pdffonts lists them."""
+    listed = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[2:]
+    return {(re.sub(r"^[A-Z]{6}\+", "", line.split()[0]), line[37:55].strip()) for line in listed}
+
+
+@needs_printing
+def test_a_chinese_report_is_printed_with_a_chinese_font(demo_site: Path) -> None:
+    """Chinese text drawn with the Latin fonts of the English report would be empty boxes (its
+    text still extracts): the Chinese PDF needs a font the English one does not (CI installs
+    fonts-noto-cjk)."""
+    english = _fonts(demo_site / "downloads" / "reports" / "2026-10.pdf")
+    chinese_pdf = demo_site / "zh" / "downloads" / "reports" / "2026-10.pdf"
+    assert "服務報告" in "".join(_pages_text(chinese_pdf))
+    assert _fonts(chinese_pdf) - english, "no Chinese font: install fonts-noto-cjk"
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
+def test_a_build_without_a_chinese_font_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pdf.missing_fonts({"en", "zh-Hant"}) == []  # CI installs fonts-noto-cjk
+    latin_only = tmp_path / "fonts.conf"
+    latin_only.write_text(
+        '<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(latin_only))
+    assert pdf.missing_fonts({"en", "zh-Hant"}) == ["zh-Hant"]
+    assert pdf.missing_fonts({"en"}) == []

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from generator.site.i18n import N_
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -47,41 +49,34 @@ TARGETS = {
     "availability_pct": "availability_target_pct",
 }
 
-_JUDGED = (
-    "{what} is met when the SLA time from {start} to {end}, measured on the {calendar}, is "
-    "within the target for its {targets}. {open} Compliance is met / (met + breached) x 100; "
-    "with nothing met or breached there is no figure."
-)
-
 METRICS: tuple[Metric, ...] = (
     Metric(
         "incidents_reported",
-        "Incidents reported",
+        N_("Incidents reported"),
         "incidents.reported",
         "count",
-        "Every incident reported in the period (by the time it was reported), whatever its state.",
+        N_(
+            "Every incident reported in the period (by the time it was reported), whatever its state."
+        ),
     ),
     Metric(
         "repeat_faults",
-        "Repeat faults",
+        N_("Repeat faults"),
         "incidents.repeat",
         "count",
-        "Incidents of the period whose system at the same site had another incident reported within the "
-        "agreed repeat window (in days) before their own report: the same fault coming back.",
+        N_(
+            "Incidents of the period whose system at the same site had another incident reported within the "
+            "agreed repeat window (in days) before their own report: the same fault coming back."
+        ),
         direction="lower",
     ),
     Metric(
         "attend_pct",
-        "Incidents attended within target",
+        N_("Incidents attended within target"),
         "incidents.attend.compliance_pct",
         "%",
-        _JUDGED.format(
-            what="Attendance",
-            start="the report",
-            end="the first attendance (or the restoration, where an incident was resolved without attendance)",
-            calendar="calendar of the incident's priority",
-            targets="priority",
-            open="An incident not yet attended is breached once the SLA time to the report's as-of time exceeds the target, and pending until then.",
+        N_(
+            "Attendance is met when the SLA time from the report to the first attendance (or the restoration, where an incident was resolved without attendance), measured on the calendar of the incident's priority, is within the target for its priority. An incident not yet attended is breached once the SLA time to the report's as-of time exceeds the target, and pending until then. Compliance is met / (met + breached) x 100; with nothing met or breached there is no figure."
         ),
         direction="higher",
         target="incident_pct",
@@ -89,32 +84,31 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "attend_median_minutes",
-        "Median time to attend",
+        N_("Median time to attend"),
         "incidents.attend.median_minutes",
         "minutes",
-        "The median SLA minutes to attend, over the attended incidents that were met or breached (linear interpolation).",
+        N_(
+            "The median SLA minutes to attend, over the attended incidents that were met or breached (linear interpolation)."
+        ),
         direction="lower",
     ),
     Metric(
         "attend_p90_minutes",
-        "90th percentile time to attend",
+        N_("90th percentile time to attend"),
         "incidents.attend.p90_minutes",
         "minutes",
-        "The 90th percentile of SLA minutes to attend, over the attended incidents that were met or breached (linear interpolation).",
+        N_(
+            "The 90th percentile of SLA minutes to attend, over the attended incidents that were met or breached (linear interpolation)."
+        ),
         direction="lower",
     ),
     Metric(
         "restore_pct",
-        "Incidents restored within target",
+        N_("Incidents restored within target"),
         "incidents.restore.compliance_pct",
         "%",
-        _JUDGED.format(
-            what="Restoration",
-            start="the report",
-            end="the restoration, less any minutes the clock was paused with the client's agreement (never below zero),",
-            calendar="calendar of the incident's priority",
-            targets="priority",
-            open="An incident not yet restored is breached once the SLA time to the as-of time, less pauses, exceeds the target, and pending until then.",
+        N_(
+            "Restoration is met when the SLA time from the report to the restoration, less any minutes the clock was paused with the client's agreement (never below zero),, measured on the calendar of the incident's priority, is within the target for its priority. An incident not yet restored is breached once the SLA time to the as-of time, less pauses, exceeds the target, and pending until then. Compliance is met / (met + breached) x 100; with nothing met or breached there is no figure."
         ),
         direction="higher",
         target="incident_pct",
@@ -122,90 +116,90 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "restore_median_minutes",
-        "Median time to restore",
+        N_("Median time to restore"),
         "incidents.restore.median_minutes",
         "minutes",
-        "The median SLA minutes to restore (less pauses), over the restored incidents that were met or breached.",
+        N_(
+            "The median SLA minutes to restore (less pauses), over the restored incidents that were met or breached."
+        ),
         direction="lower",
     ),
     Metric(
         "restore_p90_minutes",
-        "90th percentile time to restore",
+        N_("90th percentile time to restore"),
         "incidents.restore.p90_minutes",
         "minutes",
-        "The 90th percentile of SLA minutes to restore (less pauses), over the restored incidents that were met or breached.",
+        N_(
+            "The 90th percentile of SLA minutes to restore (less pauses), over the restored incidents that were met or breached."
+        ),
         direction="lower",
     ),
     Metric(
         "preventive_due",
-        "Preventive jobs due",
+        N_("Preventive jobs due"),
         "maintenance.preventive.due",
         "count",
-        "Preventive maintenance jobs due in the period: on time, late, overdue, pending and cancelled.",
+        N_(
+            "Preventive maintenance jobs due in the period: on time, late, overdue, pending and cancelled."
+        ),
     ),
     Metric(
         "preventive_on_time_pct",
-        "Preventive maintenance on time",
+        N_("Preventive maintenance on time"),
         "maintenance.preventive.on_time_pct",
         "%",
-        "A preventive job is on time when completed on a (local) date no later than its due date plus the grace "
-        "days; late when completed after that; overdue when not completed and the as-of date is past that; "
-        "pending otherwise. Cancelled jobs are counted apart and excluded. "
-        "On-time % = on time / (on time + late + overdue) x 100.",
+        N_(
+            "A preventive job is on time when completed on a (local) date no later than its due date plus the grace "
+            "days; late when completed after that; overdue when not completed and the as-of date is past that; "
+            "pending otherwise. Cancelled jobs are counted apart and excluded. "
+            "On-time % = on time / (on time + late + overdue) x 100."
+        ),
         direction="higher",
         target="preventive_pct",
         headline=True,
     ),
     Metric(
         "corrective_count",
-        "Corrective jobs",
+        N_("Corrective jobs"),
         "maintenance.corrective.count",
         "count",
-        "Corrective jobs due in the period, cancelled ones excluded.",
+        N_("Corrective jobs due in the period, cancelled ones excluded."),
     ),
     Metric(
         "first_time_fix_pct",
-        "Corrective jobs fixed first time",
+        N_("Corrective jobs fixed first time"),
         "maintenance.corrective.first_time_fix_pct",
         "%",
-        "Of the period's completed corrective jobs whose first-time-fix is recorded, the share fixed at the first visit.",
+        N_(
+            "Of the period's completed corrective jobs whose first-time-fix is recorded, the share fixed at the first visit."
+        ),
         direction="higher",
     ),
     Metric(
         "complaints_received",
-        "Complaints received",
+        N_("Complaints received"),
         "complaints.received",
         "count",
-        "Every complaint received in the period, whatever its state.",
+        N_("Every complaint received in the period, whatever its state."),
     ),
     Metric(
         "complaint_acknowledge_pct",
-        "Complaints acknowledged within target",
+        N_("Complaints acknowledged within target"),
         "complaints.acknowledge.compliance_pct",
         "%",
-        _JUDGED.format(
-            what="Acknowledgement",
-            start="receipt",
-            end="acknowledgement (or resolution, where a complaint was resolved without one)",
-            calendar="complaints calendar",
-            targets="client",
-            open="A complaint not yet acknowledged is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
+        N_(
+            "Acknowledgement is met when the SLA time from receipt to acknowledgement (or resolution, where a complaint was resolved without one), measured on the complaints calendar, is within the target for its client. A complaint not yet acknowledged is breached once the SLA time to the as-of time exceeds the target, and pending until then. Compliance is met / (met + breached) x 100; with nothing met or breached there is no figure."
         ),
         direction="higher",
         target="complaint_pct",
     ),
     Metric(
         "complaint_resolve_pct",
-        "Complaints resolved within target",
+        N_("Complaints resolved within target"),
         "complaints.resolve.compliance_pct",
         "%",
-        _JUDGED.format(
-            what="Resolution",
-            start="receipt",
-            end="resolution",
-            calendar="complaints calendar",
-            targets="client",
-            open="Withdrawn complaints are left out. A complaint not yet resolved is breached once the SLA time to the as-of time exceeds the target, and pending until then.",
+        N_(
+            "Resolution is met when the SLA time from receipt to resolution, measured on the complaints calendar, is within the target for its client. Withdrawn complaints are left out. A complaint not yet resolved is breached once the SLA time to the as-of time exceeds the target, and pending until then. Compliance is met / (met + breached) x 100; with nothing met or breached there is no figure."
         ),
         direction="higher",
         target="complaint_pct",
@@ -213,37 +207,41 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "complaints_open",
-        "Complaints open",
+        N_("Complaints open"),
         "complaints.open",
         "count",
-        "Complaints of the period whose status is open or escalated at the as-of time.",
+        N_("Complaints of the period whose status is open or escalated at the as-of time."),
         direction="lower",
     ),
     Metric(
         "complaints_escalated",
-        "Complaints escalated",
+        N_("Complaints escalated"),
         "complaints.escalated",
         "count",
-        "Complaints of the period that were escalated.",
+        N_("Complaints of the period that were escalated."),
         direction="lower",
     ),
     Metric(
         "satisfaction_mean",
-        "Complainant satisfaction",
+        N_("Complainant satisfaction"),
         "complaints.satisfaction.mean",
         "score",
-        "The mean of the satisfaction scores (1 to 5) given for the period's complaints, with the number of scores.",
+        N_(
+            "The mean of the satisfaction scores (1 to 5) given for the period's complaints, with the number of scores."
+        ),
         direction="higher",
     ),
     Metric(
         "availability_pct",
-        "System availability",
+        N_("System availability"),
         "availability.overall_pct",
         "%",
-        "Each incident marked as an outage is down time of its site's system from its report to its restoration "
-        "(or the as-of time), on the 24x7 clock; overlapping outages of one system at one site count once. "
-        "Availability of a system at a site = 1 - down time / the period's length up to the as-of time. Per "
-        "system: the mean over the sites that have it; overall: the mean over every system at every site.",
+        N_(
+            "Each incident marked as an outage is down time of its site's system from its report to its restoration "
+            "(or the as-of time), on the 24x7 clock; overlapping outages of one system at one site count once. "
+            "Availability of a system at a site = 1 - down time / the period's length up to the as-of time. Per "
+            "system: the mean over the sites that have it; overall: the mean over every system at every site."
+        ),
         direction="higher",
         target="availability_pct",
         headline=True,
@@ -251,82 +249,100 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "actions_raised",
-        "Actions raised",
+        N_("Actions raised"),
         "actions.raised",
         "count",
-        "Actions recorded at the period's review meetings; of those, how many are open, done or dropped.",
+        N_(
+            "Actions recorded at the period's review meetings; of those, how many are open, done or dropped."
+        ),
     ),
     Metric(
         "actions_overdue",
-        "Actions overdue",
+        N_("Actions overdue"),
         "actions.overdue",
         "count",
-        "Open actions of the period whose due date is before the as-of date.",
+        N_("Open actions of the period whose due date is before the as-of date."),
         direction="lower",
     ),
     Metric(
         "feedback_received",
-        "Feedback received",
+        N_("Feedback received"),
         "feedback.received",
         "count",
-        "Every compliment, suggestion, enquiry and survey answer received in the period (by the "
-        "time it was received), with how many of each kind.",
+        N_(
+            "Every compliment, suggestion, enquiry and survey answer received in the period (by the "
+            "time it was received), with how many of each kind."
+        ),
     ),
     Metric(
         "survey_mean",
-        "Survey score",
+        N_("Survey score"),
         "feedback.survey_mean",
         "score",
-        "The mean of the scores (1 to 5) of the period's survey answers that give one; with none, "
-        "there is no figure.",
+        N_(
+            "The mean of the scores (1 to 5) of the period's survey answers that give one; with none, "
+            "there is no figure."
+        ),
         direction="higher",
     ),
     Metric(
         "meetings_working",
-        "Working-level meetings",
+        N_("Working-level meetings"),
         "meetings.working",
         "count",
-        "Review meetings held in the period at working level: one a date, from the minutes' front "
-        "matter, or from the actions recorded at a meeting without minutes.",
+        N_(
+            "Review meetings held in the period at working level: one a date, from the minutes' front "
+            "matter, or from the actions recorded at a meeting without minutes."
+        ),
     ),
     Metric(
         "meetings_senior",
-        "Senior meetings",
+        N_("Senior meetings"),
         "meetings.senior",
         "count",
-        "Review meetings held in the period at senior level, counted as working-level ones are.",
+        N_(
+            "Review meetings held in the period at senior level, counted as working-level ones are."
+        ),
     ),
     Metric(
         "meetings_ad_hoc",
-        "Ad hoc meetings",
+        N_("Ad hoc meetings"),
         "meetings.ad_hoc",
         "count",
-        "Of the period's meetings, those whose minutes call them ad hoc (not on the agreed "
-        "schedule); a meeting known only from its actions is not counted as ad hoc.",
+        N_(
+            "Of the period's meetings, those whose minutes call them ad hoc (not on the agreed "
+            "schedule); a meeting known only from its actions is not counted as ad hoc."
+        ),
     ),
     Metric(
         "training_courses",
-        "Courses completed",
+        N_("Courses completed"),
         "training.courses",
         "count",
-        "Training courses completed in the period (by their completion date) by the staff "
-        "serving the client, its shared team included, with any result but failed; by kind, a "
-        "course of no kind counting as other.",
+        N_(
+            "Training courses completed in the period (by their completion date) by the staff "
+            "serving the client, its shared team included, with any result but failed; by kind, a "
+            "course of no kind counting as other."
+        ),
     ),
     Metric(
         "training_staff",
-        "Staff trained",
+        N_("Staff trained"),
         "training.staff",
         "count",
-        "The number of different staff who completed a course in the period (counted by their "
-        "internal reference, which is never published).",
+        N_(
+            "The number of different staff who completed a course in the period (counted by their "
+            "internal reference, which is never published)."
+        ),
     ),
     Metric(
         "training_hours",
-        "Training hours",
+        N_("Training hours"),
         "training.hours",
         "hours",
-        "The hours of the period's completed courses, added up (a course without hours adds none).",
+        N_(
+            "The hours of the period's completed courses, added up (a course without hours adds none)."
+        ),
     ),
 )
 

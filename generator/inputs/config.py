@@ -32,19 +32,20 @@ from generator.errors import InputError, Problem, UsageError
 from generator.figures.clock import WEEKDAYS, make_calendar, parse_hours
 from generator.figures.definitions import BENCHMARKED
 from generator.inputs.tables import SOURCES
+from generator.site.i18n import N_, gettext
 
 ALWAYS_OPEN = "24x7"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SYSTEM_ID = r"^[a-z0-9_]+$"
 SYSTEM_NAMES = {
-    "cctv": "CCTV",
-    "access_control": "Access control",
-    "intruder_alarm": "Intruder alarm",
-    "video_intercom": "Video intercom",
-    "car_park_barrier": "Car park barrier",
-    "fire_alarm_interface": "Fire alarm interface",
-    "pa_system": "PA system",
-    "nvr": "NVR",
+    "cctv": N_("CCTV"),
+    "access_control": N_("Access control"),
+    "intruder_alarm": N_("Intruder alarm"),
+    "video_intercom": N_("Video intercom"),
+    "car_park_barrier": N_("Car park barrier"),
+    "fire_alarm_interface": N_("Fire alarm interface"),
+    "pa_system": N_("PA system"),
+    "nvr": N_("NVR"),
 }
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mh])\s*$")
 SITE_SLUG_LENGTH = 60  # characters of a site id kept in its slug (a file name: 255 bytes at most)
@@ -52,7 +53,9 @@ SITE_SLUG_LENGTH = 60  # characters of a site id kept in its slug (a file name: 
 
 def system_name(system_id: str) -> str:
     """Display name of a system id: the common ones by name, others title-cased."""
-    return SYSTEM_NAMES.get(system_id, system_id.replace("_", " ").capitalize())
+    if system_id in SYSTEM_NAMES:
+        return gettext(SYSTEM_NAMES[system_id])
+    return system_id.replace("_", " ").capitalize()
 
 
 def _minutes(value: Any) -> float:
@@ -329,6 +332,16 @@ class Client(Strict):
     repeat_window_days: int = Field(default=30, ge=1, le=366, strict=True)
     # Review meetings arranged ahead: the calendar holds those on or after the as-of date.
     scheduled_meetings: list[ScheduledMeeting] = Field(default_factory=list)
+    # The site's languages (contract 13); the first is its main one, the others follow it in
+    # a folder of their own (zh-Hant: zh/).
+    languages: list[Literal["en", "zh-Hant"]] = Field(default_factory=lambda: ["en"], min_length=1)
+
+    @field_validator("languages")
+    @classmethod
+    def _distinct_languages(cls, languages: list[str]) -> list[str]:
+        if len(set(languages)) < len(languages):
+            raise ValueError(f"each language once, got {languages}")
+        return languages
 
 
 def unique_slugs(texts: list[str], reserved: Collection[str] = ()) -> list[str]:

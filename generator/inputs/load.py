@@ -612,3 +612,27 @@ def _find_broken(
         indexes.append(lines.records_before(offset) - 1 if offset >= 0 else -1)
         search_from = offset + 1
     return indexes
+
+
+def column_as_written(data: bytes, column: str, table: Table, source: Source) -> pd.Series | None:
+    """One canonical column of a few records (UTF-8 text: a header line, then the records),
+    trimmed text as written; None when it cannot be told this simply (another encoding, a
+    value map or a default for the column, text the parser does not take)."""
+    if source.encoding is not None or column in source.values or column in source.defaults:
+        return None
+    try:
+        data.decode("utf-8")
+        header, delimiter = _header("", data)
+        arrow = pacsv.read_csv(
+            io.BytesIO(data.removeprefix(BOM)),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, strings_can_be_null=False
+            ),
+        )
+    except (UnicodeDecodeError, InputError, pa.ArrowInvalid):
+        return None
+    names = _canonical_names(arrow.column_names, source, table)
+    if names.count(column) != 1:
+        return None
+    return arrow.column(names.index(column)).to_pandas().str.strip()

@@ -48,7 +48,7 @@ class CheckedTable:
         """The rows used, typed, renumbered. Made when first asked for: `svcsite check` never
         asks, and a million rows take a tenth of a second to copy without the quarantined."""
         keep = self.quarantine.status.cat.codes.to_numpy() == STATUSES.index("used")
-        return self.typed if keep.all() else _rows(self.typed, keep)
+        return self.typed if keep.all() else kept_rows(self.typed, keep)
 
 
 STATUSES = ("used", "superseded", "quarantined")
@@ -120,7 +120,7 @@ def validate_table(raw: RawTable, config: Config) -> CheckedTable:
     )
 
 
-def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+def kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """The rows to keep, renumbered, column by column: text filtered in Arrow (a frame's own
     boolean indexing takes text rows one by one, several times slower); a categorical keeps
     only the categories of the rows kept, as `astype("category")` of them would."""

@@ -703,11 +703,19 @@ class _Auditor:
                 return []
             return [Finding(str(file.path), f"names another client: {found[0]!r}" + _more(found))]
 
-        paths = [
-            (path, _holds_data(path.relative_to(client_dir).as_posix()))
-            for path in _files(client_dir)
-        ]
-        return self.checked(self.files(paths), client_dir, named)
+        # Each language is a complete site of its own (the second under its folder): each
+        # is checked as a site, its pages, search index and downloads alike.
+        roots = _language_roots(client, client_dir)
+        findings: list[Finding] = []
+        for root in roots:
+            inner = [other for other in roots if other != root and other.is_relative_to(root)]
+            paths = [
+                (path, _holds_data(path.relative_to(root).as_posix()))
+                for path in _files(root)
+                if not any(path.is_relative_to(other) for other in inner)
+            ]
+            findings += self.checked(self.files(paths), root, named)
+        return findings
 
     # the landing pages: no client at all
     def landing(self) -> list[Finding]:
@@ -772,6 +780,13 @@ def _gates(files: list[_File]) -> list[tuple[bool, bool]]:
         (index in active_set and file.inert is not None, index in fetch_set and fetching[index])
         for index, file in enumerate(files)
     ]
+
+
+def _language_roots(client: Client, client_dir: Path) -> list[Path]:
+    """The site of the client's main language, then those of its other languages."""
+    from generator.site.i18n import LANGUAGES
+
+    return [client_dir] + [client_dir / LANGUAGES[code].folder for code in client.languages[1:]]
 
 
 def _more(values: list[str]) -> str:

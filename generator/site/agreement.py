@@ -18,6 +18,7 @@ from generator.figures.metrics import PERIOD_FEE_MONTHS, SUSPEND_SEPARATOR, buil
 from generator.figures.periods import bounds
 from generator.inputs.config import SlaTerms, SlaVersion
 from generator.safety.redact import redact_text
+from generator.site.i18n import _
 from generator.site.render import minutes, number, pct
 
 if TYPE_CHECKING:
@@ -86,8 +87,10 @@ def term_value(path: str, value: Any) -> str:
 def credit_rule(rule: dict[str, Any]) -> str:
     metric = BY_ID[rule["figure"]]
     below = rule.get("below")
-    threshold = pct(below, metric.decimals) if below is not None else "its target"
-    return f"{metric.title} below {threshold}: {number(rule['credit_pct'], 1)}% of the fee"
+    threshold = pct(below, metric.decimals) if below is not None else _("its target")
+    return _("{figure} below {threshold}: {credit}% of the fee").format(
+        figure=_(metric.title), threshold=threshold, credit=number(rule["credit_pct"], 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,9 @@ class AgreementView:
                     judged.append((noun, ids))
             if judged:
                 since = version.effective_from
-                rows.append((f"From {since}" if since else "As first agreed", judged))
+                rows.append(
+                    (_("From {date}").format(date=since) if since else _("As first agreed"), judged)
+                )
         return rows
 
     @cached_property
@@ -239,4 +244,4 @@ class AgreementView:
             int(figures.at[(self.view.client.id, code), "terms"])
         ]
         fee = version.terms.credits.monthly_fee * PERIOD_FEE_MONTHS[self.view.granularity]  # type: ignore[union-attr]
-        return credit | {"fee": fee, "titles": [BY_ID[rule].title for rule in credit["rules"]]}
+        return credit | {"fee": fee, "titles": [_(BY_ID[rule].title) for rule in credit["rules"]]}

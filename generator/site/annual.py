@@ -19,6 +19,7 @@ import pandas as pd
 from generator.figures.definitions import BY_ID, Metric
 from generator.figures.periods import bounds
 from generator.figures.report import client_site_periods
+from generator.site.i18n import _
 
 if TYPE_CHECKING:  # pages imports this module
     from generator.site.agreement import AgreementView, Change
@@ -107,7 +108,9 @@ class AnnualView:
         """'November 2025 to October 2026'."""
         if not codes:
             return None
-        return f"{self.view.title(codes[0])} to {self.view.title(codes[-1])}"
+        return _("{first} to {last}").format(
+            first=self.view.title(codes[0]), last=self.view.title(codes[-1])
+        )
 
     @cached_property
     def _weights(self) -> pd.Series:
@@ -224,11 +227,10 @@ class AnnualView:
 
         codes = self.before + self.now
         if not codes:
-            return "*No complete period to chart yet.*"
-        description = (
-            f"Headline figures in each of the last {len(codes)} complete periods against "
-            "their targets."
-        )
+            return _("*No complete period to chart yet.*")
+        description = _(
+            "Headline figures in each of the last {count} complete periods against their targets."
+        ).format(count=len(codes))
         return trend_chart(self.view, codes, description, "annual-trend")
 
     def changes(self) -> list[Change]:

@@ -22,10 +22,18 @@ import pandas as pd
 import vl_convert
 
 from generator.safety.markup import inline
-from generator.site.render import DASH
+from generator.site import i18n
+from generator.site.i18n import N_, _
+from generator.site.render import DASH, number
 
 # Material's font stack when `theme.font` is false; Vega cannot inherit the page's font.
 FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"
+# Chinese labels in the reader's own system fonts (Apple, Windows, Android and Linux): no web
+# font is downloaded.
+FONT_CJK = (
+    "-apple-system, BlinkMacSystemFont, Helvetica, Arial, 'PingFang TC', 'PingFang HK', "
+    "'Microsoft JhengHei', 'Noto Sans CJK TC', 'Noto Sans TC', 'Source Han Sans TC', sans-serif"
+)
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 GOOD = "#009E73"  # met, on time, done
@@ -61,20 +69,53 @@ _INERT_IN_JSON = str.maketrans(
 )
 # Headers of the data table, for the columns the pages pass; others are spelt out.
 HEADERS = {
-    "pct": "Percent",
-    "p10": "10th percentile (min)",
-    "p25": "25th percentile (min)",
-    "median": "Median (min)",
-    "p75": "75th percentile (min)",
-    "p90": "90th percentile (min)",
+    "pct": N_("Percent"),
+    "p10": N_("10th percentile (min)"),
+    "p25": N_("25th percentile (min)"),
+    "median": N_("Median (min)"),
+    "p75": N_("75th percentile (min)"),
+    "p90": N_("90th percentile (min)"),
 }
+# The other columns the pages pass, as the data table heads them in another language (in
+# English they are spelt out from the column's name, as they always were).
+COLUMNS = {
+    "period": N_("Period"),
+    "measure": N_("Measure"),
+    "target": N_("Target"),
+    "status": N_("Status"),
+    "count": N_("Count"),
+    "system": N_("System"),
+    "category": N_("Category"),
+    "outcome": N_("Outcome"),
+    "priority": N_("Priority"),
+    "incidents": N_("Incidents"),
+    "kind": N_("Kind"),
+    "courses": N_("Courses"),
+    "score": N_("Score"),
+    "surveys": N_("Surveys"),
+    "on_time": N_("On time"),
+    "late": N_("Late"),
+    "overdue": N_("Overdue"),
+    "pending": N_("Pending"),
+    "day": N_("Day"),
+    "date": N_("Date"),
+    "site": N_("Site"),
+    "against": N_("Against"),
+}
+# The status labels of the charts, marked here: a chart shows each in the page's language,
+# in the colour of its English name.
+STATUS_LABELS = (
+    N_("Met"), N_("On time"), N_("Done"), N_("Resolved in time"), N_("Late"),
+    N_("Resolved late"), N_("Breached"), N_("Overdue"), N_("Late or overdue"), N_("Open"),
+    N_("Open, within target"), N_("Pending"), N_("Withdrawn"), N_("Dropped"),
+)  # fmt: skip
 QUANTILES = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
 # Axis ticks of SLA hours: an hour, a working day, a day, a week, ...
 HOUR_TICKS = (0, 1, 2, 4, 8, 12, 24, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440, 2160)
 
 
 def compliance_trend(
-    frame: pd.DataFrame, title: str = "Figures against their targets"
+    frame: pd.DataFrame, title: str = N_("Figures against their targets")
 ) -> alt.LayerChart:
     """Percent per measure and period (lines and points), each with its target dashed.
 
@@ -90,7 +131,7 @@ def compliance_trend(
     x = _period_x()
     y = alt.Y(
         "pct:Q",
-        title="Percent",
+        title=_("Percent"),
         scale=alt.Scale(domain=[_floor(data), 100], nice=False, clamp=True),
     )
     # Two columns of measures where they fit, one on a phone (the plot's width decides).
@@ -101,14 +142,14 @@ def compliance_trend(
         legend=alt.Legend(orient="bottom", columns=alt.ExprRef("width < 480 ? 1 : 2")),
     )
     tooltip = [
-        alt.Tooltip("period:O", title="Period"),
-        alt.Tooltip("measure:N", title="Measure"),
-        alt.Tooltip("shown:N", title="Percent"),
-        alt.Tooltip("target_shown:N", title="Target"),
+        alt.Tooltip("period:O", title=_("Period")),
+        alt.Tooltip("measure:N", title=_("Measure")),
+        alt.Tooltip("shown:N", title=_("Percent")),
+        alt.Tooltip("target_shown:N", title=_("Target")),
     ]
     base = alt.Chart(data).transform_calculate(
-        shown=_shown("pct", "no figure"),
-        target_shown=_shown("target", "none agreed"),
+        shown=_shown("pct", _("no figure")),
+        target_shown=_shown("target", _("none agreed")),
     )
     figures = base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2).encode(
         x=x,
@@ -131,7 +172,7 @@ def compliance_trend(
 
 
 def response_time_distribution(
-    frame: pd.DataFrame, title: str = "Response times against target"
+    frame: pd.DataFrame, title: str = N_("Response times against target")
 ) -> alt.LayerChart:
     """SLA hours per priority: 10th to 90th percentile (line), middle half (bar), median
     (white tick) and the target (dark tick), one row per measure and priority.
@@ -142,7 +183,7 @@ def response_time_distribution(
     """
     data = quantiles(frame) if "minutes" in frame else frame.copy()
     if "measure" not in data:
-        data.insert(0, "measure", "Response")
+        data.insert(0, "measure", _("Response"))
     columns = [
         "measure",
         "priority",
@@ -157,20 +198,22 @@ def response_time_distribution(
     ticks = _hour_ticks(data[["p90", "target"]].max().max() / 60)
     x_scale = alt.Scale(type="sqrt", domain=[0, ticks[-1]], nice=False)
     tooltip = [
-        alt.Tooltip("measure:N", title="Measure"),
-        alt.Tooltip("priority:N", title="Priority"),
+        alt.Tooltip("measure:N", title=_("Measure")),
+        alt.Tooltip("priority:N", title=_("Priority")),
         *(
-            [alt.Tooltip("incidents:Q", title="Incidents", format=",d")]
+            [alt.Tooltip("incidents:Q", title=_("Incidents"), format=",d")]
             if "incidents" in data
             else []
         ),
         *(
             alt.Tooltip(
-                f"{name}_h:Q", title=f"{HEADERS[name].split(' (')[0]} (hours)", format=".1f"
+                f"{name}_h:Q",
+                title=_("{name} (hours)").format(name=_(HEADERS[name]).split(" (")[0]),
+                format=".1f",
             )
             for name in QUANTILES
         ),
-        alt.Tooltip("target_h:Q", title="Target (hours)", format=".1f"),
+        alt.Tooltip("target_h:Q", title=_("Target (hours)"), format=".1f"),
     ]
     base = alt.Chart(data).transform_calculate(**hours)
     whiskers = base.mark_rule(strokeWidth=1.5).encode(
@@ -178,7 +221,7 @@ def response_time_distribution(
         yOffset=offset,
         x=alt.X(
             "p10_h:Q",
-            title="SLA hours (square-root scale)",
+            title=_("SLA hours (square-root scale)"),
             scale=x_scale,
             axis=alt.Axis(values=ticks, grid=True),
         ),
@@ -210,8 +253,8 @@ def response_time_distribution(
     decimals = {"incidents": 0, **dict.fromkeys([*QUANTILES, "target"], 0)}
     # Two short lines: one long line would run past a phone's screen.
     subtitle = [
-        "Bar: middle half of incidents. Line: 10th to 90th percentile.",
-        "White: median. Red: target.",
+        _("Bar: middle half of incidents. Line: 10th to 90th percentile."),
+        _("White: median. Red: target."),
     ]
     return _styled(
         chart,
@@ -235,32 +278,34 @@ def quantiles(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def preventive_on_time(
-    frame: pd.DataFrame, title: str = "Preventive maintenance by outcome"
+    frame: pd.DataFrame, title: str = N_("Preventive maintenance by outcome")
 ) -> alt.Chart:
     """Preventive jobs due per period, stacked by outcome, with the on-time % in the tooltip.
 
     Columns: period, on_time, late, overdue, pending (counts).
     """
-    statuses = {"on_time": "On time", "late": "Late", "overdue": "Overdue", "pending": "Pending"}
+    statuses = {"on_time": _("On time"), "late": _("Late"), "overdue": _("Overdue"),
+                "pending": _("Pending")}  # fmt: skip
     data = frame[["period", *statuses]].rename(columns=statuses)
+    on_time, late, overdue = (statuses[key] for key in ("on_time", "late", "overdue"))
     chart = (
         alt.Chart(data)
         .transform_calculate(
-            judged="datum['On time'] + datum['Late'] + datum['Overdue']",
+            judged=f"datum['{on_time}'] + datum['{late}'] + datum['{overdue}']",
             on_time_pct="datum.judged > 0 "
-            "? format(100 * datum['On time'] / datum.judged, '.1f') + '%' : 'no figure'",
+            f"? format(100 * datum['{on_time}'] / datum.judged, '.1f') + '%' : '{NO_FIGURE()}'",
         )
         .transform_fold(list(statuses.values()), as_=["status", "count"])
         .mark_bar()
         .encode(
             x=_period_x(),
-            y=alt.Y("count:Q", title="Jobs due", stack="zero"),
+            y=alt.Y("count:Q", title=_("Jobs due"), stack="zero"),
             color=_status_colour("status", list(statuses.values())),
             tooltip=[
-                alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip("status:N", title="Outcome"),
-                alt.Tooltip("count:Q", title="Jobs", format=",d"),
-                alt.Tooltip("on_time_pct:N", title="On time %"),
+                alt.Tooltip("period:O", title=_("Period")),
+                alt.Tooltip("status:N", title=_("Outcome")),
+                alt.Tooltip("count:Q", title=_("Jobs"), format=",d"),
+                alt.Tooltip("on_time_pct:N", title=_("On time %")),
             ],
         )
         .properties(name="jobs")
@@ -269,7 +314,7 @@ def preventive_on_time(
 
 
 def complaints_by_category(
-    frame: pd.DataFrame, title: str = "Complaints by category and outcome"
+    frame: pd.DataFrame, title: str = N_("Complaints by category and outcome")
 ) -> alt.Chart:
     """Complaints per category (most first), stacked by outcome.
 
@@ -283,12 +328,12 @@ def complaints_by_category(
         .mark_bar()
         .encode(
             y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=160)),
-            x=alt.X("sum(count):Q", title="Complaints"),
+            x=alt.X("sum(count):Q", title=_("Complaints")),
             color=_status_colour("outcome", outcomes),
             tooltip=[
-                alt.Tooltip("category:N", title="Category"),
-                alt.Tooltip("outcome:N", title="Outcome"),
-                alt.Tooltip("sum(count):Q", title="Complaints", format=",d"),
+                alt.Tooltip("category:N", title=_("Category")),
+                alt.Tooltip("outcome:N", title=_("Outcome")),
+                alt.Tooltip("sum(count):Q", title=_("Complaints"), format=",d"),
             ],
         )
         .properties(name="complaints")
@@ -297,14 +342,14 @@ def complaints_by_category(
 
 
 def availability_heatmap(
-    frame: pd.DataFrame, title: str = "System availability by period", low: float | None = None
+    frame: pd.DataFrame, title: str = N_("System availability by period"), low: float | None = None
 ) -> alt.LayerChart:
     """System x period cells coloured by availability read against the target (see
     `_availability_colour`). Periods without a figure are pale grey.
 
     Columns: system (display name), period, pct (NaN: no figure), optionally target.
     """
-    return _availability_cells(frame, "period", _period_x(), "Period", title, low)
+    return _availability_cells(frame, "period", _period_x(), N_("Period"), title, low)
 
 
 def _availability_cells(
@@ -321,13 +366,13 @@ def _availability_cells(
     data = data.assign(against=against_target(data))
     y = alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=160))
     tooltip = [
-        alt.Tooltip("system:N", title="System"),
-        alt.Tooltip(f"{field}:O", title=field_title),
-        alt.Tooltip("shown:N", title="Availability"),
-        alt.Tooltip("against:N", title="Against target"),
+        alt.Tooltip("system:N", title=_("System")),
+        alt.Tooltip(f"{field}:O", title=_(field_title)),
+        alt.Tooltip("shown:N", title=_("Availability")),
+        alt.Tooltip("against:N", title=_("Against target")),
     ]
     base = alt.Chart(data).transform_calculate(
-        shown="isValid(datum.pct) ? format(datum.pct, '.2f') + '%' : 'no figure'"
+        shown=f"isValid(datum.pct) ? format(datum.pct, '.2f') + '%' : '{NO_FIGURE()}'"
     )
     missing = (
         base.transform_filter("!isValid(datum.pct)")
@@ -345,33 +390,38 @@ def _availability_cells(
     )
 
 
-AT_TARGET = "Target met"
-BELOW_TARGET = "Below target"
-FAR_BELOW = "A point or more below target"
+def NO_FIGURE() -> str:
+    return _("no figure")
+
+
+AT_TARGET = N_("Target met")
+BELOW_TARGET = N_("Below target")
+FAR_BELOW = N_("A point or more below target")
+NO_TARGET = N_("no target agreed")
 
 
 def against_target(data: pd.DataFrame) -> pd.Series:
     """Each cell read against its target, in words (the tooltip and the data table)."""
     if "target" not in data:
-        return pd.Series("no target agreed", index=data.index)
+        return pd.Series(_(NO_TARGET), index=data.index)
     target = _numbers(data["target"])
     words = pd.Series(
         np.select(
             [data["pct"] >= target, data["pct"] >= target - 1, data["pct"].notna()],
-            [AT_TARGET, BELOW_TARGET, FAR_BELOW],
-            "no figure",
+            [_(AT_TARGET), _(BELOW_TARGET), _(FAR_BELOW)],
+            _("no figure"),
         ),
         index=data.index,
     )
-    return words.where(target.notna(), "no target agreed")
+    return words.where(target.notna(), _(NO_TARGET))
 
 
 def _availability_colour(data: pd.DataFrame, low: float | None) -> alt.Color:
     """Read against the target: the target met in the good colour, below it in the late one,
     a point or more below in the bad one; a reader sees at once which cells missed. Without
     a target, a sequential scale clamped at `low` (default 99: 99.5 and 100 look different)."""
-    if (data["against"] != "no target agreed").any():
-        bands = [AT_TARGET, BELOW_TARGET, FAR_BELOW]
+    if (data["against"] != _(NO_TARGET)).any():
+        bands = [_(AT_TARGET), _(BELOW_TARGET), _(FAR_BELOW)]
         return alt.Color(
             "against:N",
             title=None,
@@ -382,14 +432,14 @@ def _availability_colour(data: pd.DataFrame, low: float | None) -> alt.Color:
     low = 99.0 if low is None else low
     return alt.Color(
         "pct:Q",
-        title="Availability %",
+        title=_("Availability %"),
         scale=alt.Scale(scheme="orangered", reverse=True, domain=[low, 100], clamp=True),
         legend=alt.Legend(orient="bottom", format=".1f", values=[low, (low + 100) / 2, 100]),
     )
 
 
 def action_status(
-    frame: pd.DataFrame, title: str = "Actions by meeting period and status"
+    frame: pd.DataFrame, title: str = N_("Actions by meeting period and status")
 ) -> alt.Chart:
     """Actions raised at each period's meetings, stacked by their status now.
 
@@ -398,12 +448,15 @@ def action_status(
     data = frame[["period", "status", "count"]].assign(
         status=lambda f: f["status"].astype(str).str.capitalize()
     )
+    if not i18n.is_source():
+        labels = ("Done", "Open", "Overdue", "Dropped")
+        data = data.assign(status=data["status"].replace({label: _(label) for label in labels}))
     statuses = sorted(dict.fromkeys(data["status"].astype(str)), key=_status_rank)
     colour = _status_colour("status", statuses)
-    return _styled(_stacked_by_period(data, colour, "Status", "count", "Actions"), title)
+    return _styled(_stacked_by_period(data, colour, N_("Status"), "count", N_("Actions")), title)
 
 
-def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") -> alt.Chart:
+def survey_scores(frame: pd.DataFrame, title: str = N_("Survey score by period")) -> alt.Chart:
     """The mean survey score (1 to 5) of each period, with how many answers gave one; a
     period without a score is a gap in the line.
 
@@ -412,11 +465,11 @@ def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") ->
     data = frame[["period", "score", "surveys"]]
     base = alt.Chart(data).encode(
         x=_period_x(),
-        y=alt.Y("score:Q", title="Mean score (1 to 5)", scale=alt.Scale(domain=[1, 5])),
+        y=alt.Y("score:Q", title=_("Mean score (1 to 5)"), scale=alt.Scale(domain=[1, 5])),
         tooltip=[
-            alt.Tooltip("period:O", title="Period"),
-            alt.Tooltip("score:Q", title="Mean score", format=".1f"),
-            alt.Tooltip("surveys:Q", title="Survey answers", format=",d"),
+            alt.Tooltip("period:O", title=_("Period")),
+            alt.Tooltip("score:Q", title=_("Mean score"), format=".1f"),
+            alt.Tooltip("surveys:Q", title=_("Survey answers"), format=",d"),
         ],
     )
     line = base.mark_line(color=PALETTE[0]).properties(name="score")
@@ -424,16 +477,21 @@ def survey_scores(frame: pd.DataFrame, title: str = "Survey score by period") ->
     return _styled(alt.layer(line, points), title, decimals={"score": 1})
 
 
-def training_by_kind(frame: pd.DataFrame, title: str = "Courses completed by kind") -> alt.Chart:
+def training_by_kind(
+    frame: pd.DataFrame, title: str = N_("Courses completed by kind")
+) -> alt.Chart:
     """Courses completed in each period, stacked by kind of course.
 
     Columns: period, kind (its display name), courses (count).
     """
     data = frame[["period", "kind", "courses"]]
     colour = alt.Color(
-        "kind:N", title="Kind", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")
+        "kind:N",
+        title=_("Kind"),
+        scale=alt.Scale(range=PALETTE),
+        legend=alt.Legend(orient="bottom"),
     )
-    return _styled(_stacked_by_period(data, colour, "Kind", "courses", "Courses"), title)
+    return _styled(_stacked_by_period(data, colour, N_("Kind"), "courses", N_("Courses")), title)
 
 
 def _period_x() -> alt.X:
@@ -451,12 +509,12 @@ def _stacked_by_period(
         .mark_bar()
         .encode(
             x=_period_x(),
-            y=alt.Y(total, title=unit, stack="zero"),
+            y=alt.Y(total, title=_(unit), stack="zero"),
             color=colour,
             tooltip=[
-                alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip(colour.shorthand, title=series_title),
-                alt.Tooltip(total, title=unit, format=",d"),
+                alt.Tooltip("period:O", title=_("Period")),
+                alt.Tooltip(colour.shorthand, title=_(series_title)),
+                alt.Tooltip(total, title=_(unit), format=",d"),
             ],
         )
         .properties(name=unit.lower())
@@ -483,7 +541,7 @@ def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart
             f'aria-label="{caption}" data-spec="{html.escape(text, quote=True)}"></div>',
             f"<figcaption>{caption}</figcaption>",
             '<details class="svc-chart__data">',
-            "<summary>Data table</summary>",
+            "<summary>" + _("Data table") + "</summary>",
             *data_table(table, decimals),
             "</details>",
             "</figure>",
@@ -551,6 +609,10 @@ def _styled(
     Vega-Lite warn on every draw that it drops "fit-y".
     `decimals` (per column) tells `embed` how to show the numbers of the data table."""
     usermeta = {"svcsite": {"decimals": dict(decimals or {})}}
+    if isinstance(title, str):
+        title = _(title)
+    elif isinstance(title, alt.Title) and isinstance(title.text, str):
+        title = alt.Title(_(title.text), subtitle=title.subtitle)
     # One copy of the chart with its whole config (each `.configure_*` would copy it again).
     return chart.properties(
         title=title,
@@ -558,7 +620,7 @@ def _styled(
         height=height,
         background="transparent",
         usermeta=usermeta,
-        config=_CONFIG,
+        config=_CONFIG if i18n.is_source() else _CONFIG_CJK,
     )
 
 
@@ -581,10 +643,14 @@ _CONFIG = alt.Config(
 )
 
 
+_CONFIG_CJK = _CONFIG.copy()
+_CONFIG_CJK.font = FONT_CJK
+
+
 def _status_colour(field: str, statuses: Sequence[str]) -> alt.Color:
     """Status colours that mean the same on every chart; unknown statuses take the palette."""
     spare = iter(PALETTE)
-    colours = [STATUS_COLOURS.get(status.lower()) or next(spare, PENDING) for status in statuses]
+    colours = [_colour_of(status) or next(spare, PENDING) for status in statuses]
     return alt.Color(
         f"{field}:N",
         title=None,
@@ -597,8 +663,16 @@ def _status_colour(field: str, statuses: Sequence[str]) -> alt.Color:
 def _status_rank(status: str) -> tuple[int, str]:
     """Good outcomes first (at the bottom of a stack), then late, bad, open and closed ones."""
     order = [GOOD, LATE, BAD, OPEN, PENDING, CLOSED]
-    colour = STATUS_COLOURS.get(status.lower())
+    colour = _colour_of(status)
     return (order.index(colour) if colour else len(order), status)
+
+
+def _colour_of(status: str) -> str | None:
+    """The colour of a status label, in English or in the page's language."""
+    if i18n.is_source():
+        return STATUS_COLOURS.get(status.lower())
+    translated = {_(label).lower(): STATUS_COLOURS.get(label.lower()) for label in STATUS_LABELS}
+    return STATUS_COLOURS.get(status.lower()) or translated.get(status.lower())
 
 
 def _shown(field: str, missing: str) -> str:
@@ -642,11 +716,17 @@ def _kind(values: pd.Series) -> str:
 
 
 def _header(column: str) -> str:
-    return HEADERS.get(column, column.replace("_", " ").capitalize())
+    if column in HEADERS:
+        return _(HEADERS[column])
+    if not i18n.is_source() and column in COLUMNS:
+        return _(COLUMNS[column])
+    return column.replace("_", " ").capitalize()
 
 
 def _number(value: object, decimals: int) -> str:
     """1,234 or 95.2; a missing value is a dash."""
     if value is None or pd.isna(value):  # type: ignore[arg-type]
         return DASH
+    if not i18n.is_source():
+        return number(value, decimals)
     return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]

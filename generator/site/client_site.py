@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 from mkdocs.commands.build import build as mkdocs_build
@@ -24,8 +25,9 @@ from generator.figures.report import client_metrics, metrics_json
 from generator.inputs.config import Client
 from generator.inputs.minutes import CONTENT_DIR
 from generator.inputs.read import Inputs
-from generator.site import charts, pdf
+from generator.site import charts, i18n, pdf
 from generator.site import hook as site_hook
+from generator.site.i18n import N_, _
 from generator.site.pages import client_documents
 from generator.site.pdf import PrintJob
 from generator.site.render import render
@@ -37,20 +39,25 @@ SITE_HOOK = Path(site_hook.__file__)
 BUNDLE = "assets/javascripts/vega-bundle.js"
 # Generated pages, in the order of the navigation; hand-written pages follow.
 NAV = [
-    {"Overview": "index.md"},
-    {"Service reports": "reports/index.md"},
-    {"Annual review": "annual-review.md"},
-    {"Incidents": "incidents.md"},
-    {"Maintenance": "maintenance.md"},
-    {"Complaints and feedback": "complaints.md"},
-    {"System availability": "availability.md"},
-    {"Sites": "sites/index.md"},
-    {"Improvement actions and meetings": "actions.md"},
-    {"Service agreement and methodology": "agreement.md"},
-    {"Training": "training.md"},
-    {"Licence and compliance": "compliance.md"},
-    {"Downloads": "downloads.md"},
+    {N_("Overview"): "index.md"},
+    {N_("Service reports"): "reports/index.md"},
+    {N_("Annual review"): "annual-review.md"},
+    {N_("Incidents"): "incidents.md"},
+    {N_("Maintenance"): "maintenance.md"},
+    {N_("Complaints and feedback"): "complaints.md"},
+    {N_("System availability"): "availability.md"},
+    {N_("Sites"): "sites/index.md"},
+    {N_("Improvement actions and meetings"): "actions.md"},
+    {N_("Service agreement and methodology"): "agreement.md"},
+    {N_("Training"): "training.md"},
+    {N_("Licence and compliance"): "compliance.md"},
+    {N_("Downloads"): "downloads.md"},
 ]
+# Chinese is segmented a character at a time (no word list): a search for 事故 finds the
+# pages with both characters, with no dictionary to load in the build or the browser. The
+# breaks fall only between two characters, never at the ends of a text (no empty words).
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SEARCH_SEPARATOR = rf"[\s\-\u3000-\u303f\uff01-\uff0f]+|(?<=[{CJK}])(?=.)|(?<=.)(?=[{CJK}])"
 
 
 @dataclass(frozen=True)
@@ -62,16 +69,36 @@ class HandWritten:
     source: Path
 
 
-def handwritten_pages(client_id: str, content_dir: Path = CONTENT_DIR) -> list[HandWritten]:
+def handwritten_pages(
+    client_id: str, content_dir: Path = CONTENT_DIR, language: str | None = None
+) -> list[HandWritten]:
     """`content/shared/` (every client) then `content/clients/<id>/` (this client only). A
-    hand-written page with the path of a generated one replaces it."""
-    pages = []
+    hand-written page with the path of a generated one replaces it. A page may have a
+    variant per language, named with the language's folder before its suffix
+    (`about.zh.md`): the site in that language shows it in the page's place, the others
+    leave it out. `language`: the site's (default: the one pages are written in now), or
+    "*" for every file as it is (what a client's site is made from)."""
+    code = i18n.current().code if language is None else language
+    folders = {lang.folder for lang in i18n.LANGUAGES.values()}
+    pages: list[HandWritten] = []
     for folder in (content_dir / "shared", content_dir / "clients" / client_id):
         if folder.is_dir():
+            plain: list[HandWritten] = []
+            variants: dict[str, HandWritten] = {}
             for source in sorted(folder.rglob("*")):
                 if source.is_file():
                     relative = source.relative_to(folder).as_posix()
-                    pages.append(HandWritten(relative, _title(source), source))
+                    stem, _dot, suffix = relative.rpartition(".")
+                    base, _dot, variant = stem.rpartition(".")
+                    if language == "*" or not base or variant not in folders:
+                        plain.append(HandWritten(relative, _title(source), source))
+                    elif variant == i18n.LANGUAGES[code].folder:
+                        relative = f"{base}.{suffix}"
+                        variants[relative] = HandWritten(relative, _title(source), source)
+            pages += [variants.get(page.path, page) for page in plain]
+            pages += [
+                page for path, page in variants.items() if path not in {p.path for p in plain}
+            ]
     return pages
 
 
@@ -108,10 +135,12 @@ def navigation(handwritten: list[HandWritten]) -> list[dict[str, object]]:
     ]
     minutes = [item for item in extra if "minutes" in next(iter(item.values()))]
     other = [item for item in extra if item not in minutes]
-    nav: list[dict[str, object]] = list(NAV)
+    nav: list[dict[str, object]] = [
+        {_(title): path} for item in NAV for title, path in item.items()
+    ]
     if minutes:  # newest first, in a group of their own, after the actions
         after = next(i for i, item in enumerate(nav) if "actions.md" in item.values()) + 1
-        nav.insert(after, {"Meeting minutes": minutes[::-1]})
+        nav.insert(after, {_("Meeting minutes"): minutes[::-1]})
     return nav + other
 
 
@@ -121,15 +150,18 @@ class ClientBuildError(Exception):
 
 def plugins(client: Client, work_dir: Path) -> list[object]:
     """Search, and with `password_env` the encryption of every page and the search index."""
+    search: object = "search"
+    if i18n.current().search != "en":
+        search = {"search": {"lang": [i18n.current().search], "separator": SEARCH_SEPARATOR}}
     if client.password_env is None:
-        return ["search"]
+        return [search]
     password = os.environ.get(client.password_env)
     if not password:
         raise ClientBuildError(
             f"{client.id}: the environment variable {client.password_env} (its password_env) is not set"
         )
     return [
-        "search",
+        search,
         {
             "encryptcontent": {
                 "global_password": password,
@@ -139,12 +171,12 @@ def plugins(client: Client, work_dir: Path) -> list[object]:
                 "session_storage": True,
                 "cache_file": str(work_dir / "encryptcontent.cache"),
                 "title_prefix": "",
-                "summary": "This service report is confidential.",
-                "placeholder": "Password",
+                "summary": _("This service report is confidential."),
+                "placeholder": _("Password"),
                 "password_button": True,
-                "password_button_text": "Open",
-                "encryption_info_message": "Enter the password your service manager gave you.",
-                "decryption_failure_message": "That password is not right.",
+                "password_button_text": _("Open"),
+                "encryption_info_message": _("Enter the password your service manager gave you."),
+                "decryption_failure_message": _("That password is not right."),
                 "encrypted_something": {"md-nav--secondary": ["nav", "class"]},
             }
         },
@@ -159,6 +191,7 @@ class PreparedSite:
     pages: dict[str, str]
     handwritten: list[HandWritten]
     prints: list[PrintJob] = field(default_factory=list)
+    language: str = i18n.SOURCE  # the language its pages are in
 
 
 def prepare_client(
@@ -168,7 +201,7 @@ def prepare_client(
     handwritten = handwritten_pages(client_id)
     printing = pdf.engine() is not None
     pages, prints = client_documents(inputs, figures, client, records, handwritten, printing)
-    return PreparedSite(client, pages, handwritten, prints)
+    return PreparedSite(client, pages, handwritten, prints, i18n.current().code)
 
 
 @cache
@@ -213,25 +246,48 @@ def input_fingerprint(
     for source, frame in sorted(records.items()):
         digest.update(f"{source} {list(frame.columns)}\n".encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    for page in handwritten_pages(client_id):
+    for page in handwritten_pages(client_id, language="*"):
         digest.update(f"{page.path}\n".encode() + page.source.read_bytes())
     return digest.hexdigest()
 
 
+def language_folder(client: Client, code: str) -> str:
+    """Where the site in `code` lives under the client's site: "" for its main language,
+    else the language's folder followed by "/" (zh-Hant: "zh/")."""
+    return i18n.folder(client.languages, code)
+
+
 def build_client_site(prepared: PreparedSite, inputs: Inputs, site_dir: Path) -> None:
-    """Build one client's complete site into `site_dir`; ClientBuildError if it cannot be."""
+    """Build one client's complete site in the language of its pages into `site_dir` (its
+    main language) or its language's folder there; ClientBuildError if it cannot be. The
+    main language is built first: MkDocs empties its site folder."""
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    site_dir = site_dir / language_folder(prepared.client, prepared.language)
     with tempfile.TemporaryDirectory(prefix="svcsite-docs-") as work:
         docs = Path(work) / "docs"
         write_docs(prepared.pages, prepared.handwritten, docs)
         settings = mkdocs_settings(prepared, inputs, docs, site_dir, Path(work))
         try:
-            mkdocs_build(load_config(config_file=str(MKDOCS_FILE), **settings))
+            config = load_config(config_file=str(MKDOCS_FILE), **settings)
+            if prepared.language != i18n.SOURCE:  # Material's own words in the language
+                config.theme["language"] = prepared.language
+            if prepared.client.password_env is not None:
+                _fresh_encryption_state()
+            mkdocs_build(config)
         except Exception as error:  # the client's content or the theme: this client only
             raise ClientBuildError(
                 f"{prepared.client.id}: MkDocs could not build its site "
                 f"({type(error).__name__}: {error})"
             ) from error
+
+
+def _fresh_encryption_state() -> None:
+    """mkdocs-encryptcontent-plugin keeps its state (its keys, the path of its cache file)
+    in a dict on its class, shared by every site built in one process: each password site
+    (each language of a client, each client) starts from none, its cache file its own."""
+    from encryptcontent.plugin import encryptContentPlugin
+
+    encryptContentPlugin.setup = {}
 
 
 def print_review_pack(prepared: PreparedSite, site_dir: Path, cache_dir: Path) -> int:
@@ -240,7 +296,12 @@ def print_review_pack(prepared: PreparedSite, site_dir: Path, cache_dir: Path) -
     if not prepared.prints:
         return 0
     try:
-        return pdf.print_pdfs(site_dir, prepared.prints, prepared.client.name, cache_dir)
+        return pdf.print_pdfs(
+            site_dir / language_folder(prepared.client, prepared.language),
+            prepared.prints,
+            prepared.client.name,
+            cache_dir,
+        )
     except pdf.PrintError as error:
         raise ClientBuildError(f"{prepared.client.id}: {error}") from None
 
@@ -250,20 +311,44 @@ def mkdocs_settings(
 ) -> dict[str, object]:
     """What one client's site sets over mkdocs.yml."""
     client = prepared.client
-    return {
-        "docs_dir": str(docs_dir),
-        "site_dir": str(site_dir),
-        "plugins": plugins(client, work_dir),
-        "site_name": client.name,
-        "site_url": site_url(inputs, client.id),
-        "nav": navigation(prepared.handwritten),
-        "copyright": html.escape(
-            f"Prepared by {inputs.config.provider.name}. Confidential to {client.name}."
-        ),
-        # Not preview_hook.py, which generates the pages for `mkdocs serve`: here they are written.
-        "hooks": [str(SITE_HOOK)],
-        "watch": [],
-    }
+    with i18n.language(prepared.language):
+        settings: dict[str, object] = {
+            "docs_dir": str(docs_dir),
+            "site_dir": str(site_dir),
+            "plugins": plugins(client, work_dir),
+            "site_name": client.name,
+            "site_url": site_url(inputs, client.id) + language_folder(client, prepared.language),
+            "nav": navigation(prepared.handwritten),
+            "copyright": html.escape(
+                _("Prepared by {provider}. Confidential to {client}.").format(
+                    provider=inputs.config.provider.name, client=client.name
+                )
+            ),
+            # Not preview_hook.py, which generates the pages for `mkdocs serve`: here they
+            # are written.
+            "hooks": [str(SITE_HOOK)],
+            "watch": [],
+            # The feed's title in the page head (site_overrides/main.html).
+            "extra": {"svcsite_feed_title": _("Service reports")},
+        }
+    if len(client.languages) > 1:
+        settings["extra"]["alternate"] = alternates(inputs, client)  # type: ignore[index]
+    return settings
+
+
+def alternates(inputs: Inputs, client: Client) -> list[dict[str, str]]:
+    """Material's language switch: each language's site root as a path on the server
+    (`root`); the site hook makes each link the same page there (`link`)."""
+    base = urlsplit(site_url(inputs, client.id)).path
+    return [
+        {
+            "name": i18n.LANGUAGES[code].name,
+            "lang": code,
+            "root": base + language_folder(client, code),
+            "link": base + language_folder(client, code),
+        }
+        for code in client.languages
+    ]
 
 
 def write_root(out_dir: Path) -> None:

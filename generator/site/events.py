@@ -31,6 +31,7 @@ from mkdocs.plugins import event_priority
 FOLDER = ".fragments"
 MARKER = "<!-- svcsite-fragment {name} -->"
 _MARKER = re.compile(r"<!-- svcsite-fragment ([a-z0-9-]+) -->")
+_LINK = re.compile(r"<link\b[^>]*>")
 
 
 def marker(name: str) -> str:
@@ -129,6 +130,34 @@ def on_pre_build(config) -> None:
     config.extra["svcsite_feed"] = (Path(config.docs_dir) / "feed.xml").is_file()
 
 
+def on_page_context(context, page, config, nav):
+    # The language switch leads to the same page in the other language (contract 13).
+    for alternate in config.extra.get("alternate") or ():
+        if "root" in alternate:
+            alternate["link"] = alternate["root"] + page.url
+    return context
+
+
+def _alternate_roots(output: str, config) -> str:
+    """The head's alternate links name each language's site root, not the page: Material
+    reads each one's sitemap.xml (to keep the page when the language is switched), which is
+    at the root. The switch in the header keeps the page's own link. (Attributes in any
+    order: a password site's page is written again by its plugin.)"""
+    alternates = [a for a in config.extra.get("alternate") or () if "root" in a]
+    if not alternates:
+        return output
+
+    def rooted(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        for alternate in alternates:
+            link = f'href="{escape(alternate["link"])}"'
+            if 'rel="alternate"' in tag and f'hreflang="{escape(alternate["lang"])}"' in tag:
+                return tag.replace(link, f'href="{escape(alternate["root"])}"')
+        return tag
+
+    return _LINK.sub(rooted, output)
+
+
 def _encrypted(config) -> bool:
     return "encryptcontent" in config.plugins
 
@@ -141,6 +170,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
+    output = _alternate_roots(output, config)
     if _encrypted(config):
         return output
     return _spliced(output, page, config)

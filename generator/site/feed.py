@@ -14,6 +14,7 @@ import pandas as pd
 
 from generator.figures.definitions import HEADLINE
 from generator.figures.periods import bounds
+from generator.site import i18n
 from generator.site.render import render
 from generator.site.urls import tag_uri
 
@@ -32,6 +33,7 @@ def atom_feed(view: ClientView, agreement: AgreementView, base: str) -> str:
     return render(
         "feeds/feed.xml.j2",
         view=view,
+        language=i18n.current().code,
         headline=HEADLINE,
         provider=view.config.provider,
         base=base,

@@ -34,14 +34,22 @@ from generator.inputs.read import Inputs
 from generator.inputs.tables import TABLES
 from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
-from generator.site import charts
+from generator.site import charts, i18n
 from generator.site.agreement import AgreementView
 from generator.site.annual import YEAR_PERIODS, AnnualView
 from generator.site.events import fragments_path, marker
 from generator.site.feed import FEED, atom_feed
+from generator.site.i18n import N_, _
 from generator.site.ical import CALENDAR, ical_calendar
 from generator.site.pdf import ANNUAL, PrintJob, pdf_path
-from generator.site.render import csv_instant_column, html_rows, render, timestamp_column
+from generator.site.render import (
+    csv_instant_column,
+    html_rows,
+    month_title,
+    quarter_title,
+    render,
+    timestamp_column,
+)
 from generator.site.sites import SitesView, sites_pages
 from generator.site.standards import StandardsView
 from generator.site.urls import site_url
@@ -54,17 +62,19 @@ CHARTS = {
     "actions": "action_status",
 }
 BREACH_LABELS = {
-    "attend": "Incident attendance",
-    "restore": "Incident restoration",
-    "acknowledge": "Complaint acknowledgement",
-    "resolve": "Complaint resolution",
-    "late": "Preventive job completed late",
-    "overdue": "Preventive job overdue",
+    "attend": N_("Incident attendance"),
+    "restore": N_("Incident restoration"),
+    "acknowledge": N_("Complaint acknowledgement"),
+    "resolve": N_("Complaint resolution"),
+    "late": N_("Preventive job completed late"),
+    "overdue": N_("Preventive job overdue"),
 }
 # The columns of a service report's incident list, in order (its header is in report.md.j2).
 INCIDENT_ROW = ("incident_id", "site", "system", "priority", "reported_at", "attended_at",
                 "resolved_at", "attend_status", "restore_status", "cause", "summary")  # fmt: skip
 VISITS = "visits"  # split_by_client's key for the preventive visits still to come
+# Words of clients.yml the pages show: translated where shown.
+REPORTING = (N_("monthly"), N_("quarterly"))
 TREND_PERIODS = 12
 REPORT_WINDOW = 3  # a service report covers its period and the two before
 
@@ -79,6 +89,19 @@ def split_by_client(figures: Figures) -> dict[str, dict[str, pd.DataFrame]]:
         for client_id, frame in figures.visits.groupby("client_id", observed=True, sort=False):
             result.setdefault(str(client_id), {})[VISITS] = frame.reset_index(drop=True)
     return result
+
+
+def client_records(figures: Figures, client_id: str) -> dict[str, pd.DataFrame]:
+    """One client's records, as `split_by_client` gives them (for a preview of one client)."""
+    frames = dict(figures.records)
+    if figures.visits is not None:
+        frames[VISITS] = figures.visits
+    records = {}
+    for source, frame in frames.items():
+        keep = (frame["client_id"] == client_id).to_numpy(dtype=bool, na_value=False)
+        if keep.any():
+            records[source] = frame[keep].reset_index(drop=True)
+    return records
 
 
 @dataclass
@@ -107,7 +130,7 @@ class ClientView:
     @cached_property
     def complete_codes(self) -> list[int]:
         """Periods that had ended by the as-of time."""
-        _, ends = bounds(self.codes, self.granularity, self.config.timezone)
+        ends = bounds(self.codes, self.granularity, self.config.timezone)[1]
         return [
             code for code, end in zip(self.codes, ends, strict=True) if end <= self.figures.as_of
         ]
@@ -126,11 +149,9 @@ class ClientView:
     @cached_property
     def titles(self) -> dict[int, str]:
         """'October 2026' or 'Q4 2026', for every period of the client."""
-        starts, _ = bounds(self.codes, self.granularity, self.config.timezone)
-        if self.granularity == "month":
-            names = [start.strftime("%B\u00a0%Y") for start in starts]
-        else:
-            names = [f"Q{(start.month - 1) // 3 + 1}\u00a0{start.year}" for start in starts]
+        starts = bounds(self.codes, self.granularity, self.config.timezone)[0]
+        title = month_title if self.granularity == "month" else quarter_title
+        names = [title(start) for start in starts]
         return dict(zip(self.codes, names, strict=True))
 
     def title(self, code: int) -> str:
@@ -319,7 +340,9 @@ class ClientView:
         return self.incidents_by_period.get(code, [])
 
     def calendar_name(self, name: str) -> str:
-        return "24x7 clock (always open)" if name == ALWAYS_OPEN else f"{name} calendar"
+        if name == ALWAYS_OPEN:
+            return _("24x7 clock (always open)")
+        return _("{name} calendar").format(name=name)
 
     def used_calendars(self) -> dict[str, Any]:
         """The calendars of every version of the terms."""
@@ -405,7 +428,7 @@ class ClientView:
                 quantiles = values.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
                 rows.append(
                     {
-                        "measure": measure,
+                        "measure": _(measure),
                         "priority": priority,
                         "incidents": int(values.size),
                         "p10": quantiles[0.1],
@@ -416,10 +439,10 @@ class ClientView:
                         "target": float(getattr(terms.incidents[priority], measure.lower())),
                     }
                 )
-        description = (
-            f"SLA minutes to attend and to restore by priority over the last {len(self.trend_codes())} periods: "
+        description = _(
+            "SLA minutes to attend and to restore by priority over the last {count} periods: "
             "the middle half of incidents (box), the 10th to 90th percentile (line), the median, and the target."
-        )
+        ).format(count=len(self.trend_codes()))
         return pd.DataFrame(rows), description
 
     def _preventive_data(self) -> tuple[pd.DataFrame, str]:
@@ -432,9 +455,9 @@ class ClientView:
                     **{k: f[k] for k in ("on_time", "late", "overdue", "pending")},
                 }
             )
-        return pd.DataFrame(
-            rows
-        ), "Preventive jobs due each period by outcome: on time, late, overdue or pending."
+        return pd.DataFrame(rows), _(
+            "Preventive jobs due each period by outcome: on time, late, overdue or pending."
+        )
 
     def _complaints_data(self) -> tuple[pd.DataFrame, str]:
         records = self._recent_records("complaints")
@@ -446,8 +469,8 @@ class ClientView:
                 records["resolve_status"] == "met",
                 records["resolve_status"] == "breached",
             ],
-            ["Withdrawn", "Resolved in time", "Late or overdue"],
-            "Open, within target",
+            [_("Withdrawn"), _("Resolved in time"), _("Late or overdue")],
+            _("Open, within target"),
         )
         frame = (
             pd.DataFrame(
@@ -460,7 +483,9 @@ class ClientView:
         )
         return (
             frame,
-            f"Complaints of the last {len(self.trend_codes())} periods by category and outcome.",
+            _("Complaints of the last {count} periods by category and outcome.").format(
+                count=len(self.trend_codes())
+            ),
         )
 
     def _availability_data(self) -> tuple[pd.DataFrame, str]:
@@ -474,7 +499,7 @@ class ClientView:
             for code in self.trend_codes()
             for system in self.systems()
         ]
-        return pd.DataFrame(rows), (
+        return pd.DataFrame(rows), _(
             "Availability of each system in each period, in percent of the period's time, "
             "read against the target: met, below it, or a point or more below it."
         )
@@ -487,7 +512,9 @@ class ClientView:
                 count = f[status] - (f["overdue"] if status == "open" else 0)
                 rows.append({"period": self.label(code), "status": status, "count": count})
             rows.append({"period": self.label(code), "status": "overdue", "count": f["overdue"]})
-        return pd.DataFrame(rows), "Actions raised at each period's meetings, by their status now."
+        return pd.DataFrame(rows), _(
+            "Actions raised at each period's meetings, by their status now."
+        )
 
     def window(self, code: int) -> list[int]:
         position = self.codes.index(code)
@@ -500,10 +527,9 @@ class ClientView:
         """A service report's chart: the headline figures of the 12 periods to its own."""
         position = self.codes.index(code)
         codes = self.codes[max(0, position - TREND_PERIODS + 1) : position + 1]
-        description = (
-            f"Headline figures for the {len(codes)} periods to {self.title(code)} "
-            "against their targets."
-        )
+        description = _(
+            "Headline figures for the {count} periods to {title} against their targets."
+        ).format(count=len(codes), title=self.title(code))
         return trend_chart(self, codes, description, "report-trend")
 
 
@@ -588,7 +614,8 @@ def client_documents(
             breach_labels=BREACH_LABELS,
         )
     files = {"downloads/metrics.json": metrics_json(view.document)} | downloads(view)
-    base = site_url(inputs, client.id)
+    # Each language's feed and calendar link to that language's pages.
+    base = site_url(inputs, client.id) + i18n.folder(client.languages, i18n.current().code)
     subscriptions = {
         FEED: atom_feed(view, context["agreement"], base),
         CALENDAR: ical_calendar(view, visits, base),
@@ -639,7 +666,7 @@ def trend_chart(
             rows.append(
                 {
                     "period": view.label(code),
-                    "measure": metric.title,
+                    "measure": _(metric.title),
                     "pct": view.figure(metric, code),
                     "target": metric.target_value(view.period(code)["targets"]),
                     "decimals": metric.decimals,
@@ -648,7 +675,10 @@ def trend_chart(
     frame = pd.DataFrame(rows)
     return charts.embed(
         charts.compliance_trend(frame),
-        description or f"Headline figures for the last {len(codes)} periods against their targets.",
+        description
+        or _("Headline figures for the last {count} periods against their targets.").format(
+            count=len(codes)
+        ),
         frame,
         chart_id,
     )

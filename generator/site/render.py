@@ -12,9 +12,14 @@ from functools import cache
 import jinja2
 import numpy as np
 import pandas as pd
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 
 from generator.figures.periods import local_wall_time
 from generator.safety.markup import inline
+from generator.site import i18n
+from generator.site.i18n import _
 
 DASH = "–"
 NBSP = "\u00a0"
@@ -24,18 +29,43 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
+def _decimal(value: float, decimals: int, sign: bool = False) -> str:
+    """A number in the current language's conventions (CLDR), e.g. 1,234.5."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(value, format=(f"+{pattern};-{pattern}" if sign else pattern),
+                          locale=i18n.current().locale)  # fmt: skip
+    return text
+
+
 def pct(value: object, decimals: int = 1) -> str:
     """95.2% ; percentages are rounded only when shown."""
-    return DASH if _missing(value) else f"{float(value):.{decimals}f}%"  # type: ignore[arg-type]
+    if _missing(value):
+        return DASH
+    if i18n.is_source():
+        return f"{float(value):.{decimals}f}%"  # type: ignore[arg-type]
+    return format_percent(
+        float(value) / 100,  # type: ignore[arg-type]
+        format="0." + "0" * decimals + "%" if decimals else "0%",
+        locale=i18n.current().locale,
+    )
 
 
 def points(value: object, decimals: int = 1) -> str:
     """A change in percentage points, signed: +1.2 pp."""
-    return DASH if _missing(value) else f"{float(value):+.{decimals}f} pp"  # type: ignore[arg-type]
+    if _missing(value):
+        return DASH
+    if i18n.is_source():
+        return f"{float(value):+.{decimals}f} pp"  # type: ignore[arg-type]
+    shown = _decimal(float(value), decimals, sign=True)  # type: ignore[arg-type]
+    return _("{points} pp").format(points=shown)
 
 
 def number(value: object, decimals: int = 0) -> str:
-    return DASH if _missing(value) else f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    if _missing(value):
+        return DASH
+    if i18n.is_source():
+        return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    return _decimal(float(value), decimals)  # type: ignore[arg-type]
 
 
 def minutes(value: object) -> str:
@@ -45,6 +75,8 @@ def minutes(value: object) -> str:
         return DASH
     total = float(value)  # type: ignore[arg-type]
     sign, total = ("-" if total < 0 else ""), abs(total)
+    if not i18n.is_source():
+        return sign + _localised_minutes(total).replace(" ", NBSP)
     if total < 60:
         text = f"{total:.0f} min"
     else:
@@ -53,12 +85,46 @@ def minutes(value: object) -> str:
     return sign + text.replace(" ", NBSP)
 
 
+def _localised_minutes(total: float) -> str:
+    """'3 小時 12 分鐘': hours and minutes as CLDR names them in the current language."""
+    locale = i18n.current().locale
+    if total < 60:
+        return format_unit(round(total), "duration-minute", "long", locale=locale)
+    hours, rest = divmod(round(total), 60)
+    text = format_unit(hours, "duration-hour", "long", locale=locale)
+    if rest:
+        text += " " + format_unit(rest, "duration-minute", "long", locale=locale)
+    return text
+
+
 def timestamp(value: object) -> str:
-    return DASH if _missing(value) else value.strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
+    if _missing(value):
+        return DASH
+    if i18n.is_source():
+        return value.strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
+    return f"{day(value)} {value.strftime('%H:%M')}"  # type: ignore[union-attr]
 
 
 def day(value: object) -> str:
-    return DASH if _missing(value) else value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    if _missing(value):
+        return DASH
+    if i18n.is_source():
+        return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return format_date(value, "long", locale=i18n.current().locale)  # type: ignore[arg-type]
+
+
+def month_title(start: object) -> str:
+    """'October 2026', '2026年10月': a month as the current language names it."""
+    if i18n.is_source():
+        return start.strftime("%B\u00a0%Y")  # type: ignore[union-attr]
+    return format_skeleton("yMMMM", start, locale=i18n.current().locale)  # type: ignore[arg-type]
+
+
+def quarter_title(start: object) -> str:
+    """'Q4 2026', '2026年第4季'."""
+    if i18n.is_source():
+        return f"Q{(start.month - 1) // 3 + 1}\u00a0{start.year}"  # type: ignore[union-attr]
+    return format_skeleton("yQQQQ", start, locale=i18n.current().locale)  # type: ignore[arg-type]
 
 
 def _wall_clock(values: pd.Series, unit: str) -> pd.Series:
@@ -107,7 +173,11 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # Markdown out; data passes through the `text` filter
+        extensions=["jinja2.ext.i18n"],
     )
+    # `_("... %(name)s ...", name=value)` in the current language (see generator.site.i18n).
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["language"] = lambda: i18n.current().code
     env.filters |= {
         "text": inline,
         "pct": pct,
@@ -116,6 +186,7 @@ def environment() -> jinja2.Environment:
         "minutes": minutes,
         "timestamp": timestamp,
         "day": day,
+        "translated": i18n.gettext,  # a message held in a variable (a figure's title)
     }
     return env
 

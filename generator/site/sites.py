@@ -23,7 +23,8 @@ import pandas as pd
 from generator.figures.definitions import BY_ID, SITE_FIGURES, SITE_TARGETED, Metric
 from generator.figures.report import published_site_ids
 from generator.inputs.config import Client, Site, system_name, unique_slugs
-from generator.site import charts
+from generator.site import charts, i18n
+from generator.site.i18n import _
 from generator.site.render import number, pct
 
 if TYPE_CHECKING:  # pages imports this module
@@ -61,6 +62,13 @@ class SiteFigure:
         decimals = self.metric.decimals
         shown = pct(self.value, decimals) if self.metric.unit == "%" else number(self.value)
         if self.met is False:
+            if not i18n.is_source():
+                below = _("Below the target of {target}").format(target=pct(self.target, decimals))
+                return (
+                    f'<span class="svc-status svc-status--missed" title="{below}">'
+                    + _("{figure} below").format(figure=shown)
+                    + "</span>"
+                )
             return (
                 '<span class="svc-status svc-status--missed" title="Below the target of '
                 f'{pct(self.target, decimals)}">{shown} below</span>'
@@ -290,8 +298,9 @@ class SitesView:
         has_figure = table["pct"].notna().to_numpy()
         figure = np.where(has_figure, np.char.mod("%.2f", table["pct"].fillna(0).to_numpy()), "")
         day, against = table["day"].to_numpy(object), table["against"].to_numpy(object)
-        kind = table["against"].map(STRIP_CLASSES).to_numpy(object)
-        shown = np.where(has_figure, np.char.add(figure, "%"), "no figure").astype(object)
+        classes = {_(words): name for words, name in STRIP_CLASSES.items()}
+        kind = table["against"].map(classes).to_numpy(object)
+        shown = np.where(has_figure, np.char.add(figure, "%"), _("no figure")).astype(object)
         cells = (
             '<i class="svc-d svc-d--' + kind + '" title="' + day + ": " + shown + " ("
             + np.char.lower(against.astype(str)).astype(object) + ')"></i>'
@@ -364,17 +373,25 @@ def _strip(
     lines += [
         f'<div class="svc-strip__axis"><span>{days[first[0]]}</span>'
         f"<span>{days[first[-1]]}</span></div>",
-        "<figcaption>Availability of each system on each of the last "
-        f"{len(first)} days, read against the target: "
-        '<i class="svc-strip__key svc-d--met"></i> target met, '
-        '<i class="svc-strip__key svc-d--below"></i> below target, '
-        '<i class="svc-strip__key svc-d--far"></i> a point or more below. '
-        "Point at a day for its figure.</figcaption>",
+        "<figcaption>"
+        + _(
+            "Availability of each system on each of the last {count} days, read against the "
+            "target: {met} target met, {below} below target, {far} a point or more below. "
+            "Point at a day for its figure."
+        ).format(
+            count=len(first),
+            met='<i class="svc-strip__key svc-d--met"></i>',
+            below='<i class="svc-strip__key svc-d--below"></i>',
+            far='<i class="svc-strip__key svc-d--far"></i>',
+        )
+        + "</figcaption>",
         '<details class="svc-chart__data">',
-        "<summary>Data table</summary>",
+        "<summary>" + _("Data table") + "</summary>",
         "<table>",
-        '<thead><tr><th>System</th><th>Days</th><th class="svc-num">Number of days</th>'
-        '<th class="svc-num">Availability each day</th><th>Against target</th></tr></thead>',
+        "<thead><tr><th>" + _("System") + "</th><th>" + _("Days") + "</th>"
+        '<th class="svc-num">' + _("Number of days") + "</th>"
+        '<th class="svc-num">' + _("Availability each day") + "</th>"
+        "<th>" + _("Against target") + "</th></tr></thead>",
         "<tbody>",
         runs,
         "</tbody>",

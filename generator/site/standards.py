@@ -18,19 +18,20 @@ from generator.inputs.config import Config
 from generator.inputs.tables import FEEDBACK_KINDS, TRAINING_KINDS
 from generator.safety.redact import redact_text
 from generator.site import charts
+from generator.site.i18n import N_, _
 
 if TYPE_CHECKING:
     from generator.site.pages import ClientView
 
 KIND_NAMES = {
-    "compliment": "Compliments",
-    "suggestion": "Suggestions",
-    "enquiry": "Enquiries",
-    "survey": "Surveys",
-    "customer_service": "Customer service",
-    "technical": "Technical",
-    "safety": "Safety",
-    "other": "Other",
+    "compliment": N_("Compliments"),
+    "suggestion": N_("Suggestions"),
+    "enquiry": N_("Enquiries"),
+    "survey": N_("Surveys"),
+    "customer_service": N_("Customer service"),
+    "technical": N_("Technical"),
+    "safety": N_("Safety"),
+    "other": N_("Other"),
 }
 LICENCE_WARNING_DAYS = 90
 
@@ -55,7 +56,7 @@ class StandardsView:
 
     @property
     def kind_names(self) -> dict[str, str]:
-        return KIND_NAMES
+        return {kind: _(name) for kind, name in KIND_NAMES.items()}
 
     @property
     def feedback_kinds(self) -> tuple[str, ...]:
@@ -105,11 +106,13 @@ class StandardsView:
         ]
         frame = pd.DataFrame(rows)
         if not frame["surveys"].sum():
-            return "*No survey answers to chart yet.*"
+            return _("*No survey answers to chart yet.*")
         return charts.embed(
             charts.survey_scores(frame),
-            "The mean survey score (1 poor, 5 excellent) of each of the last "
-            f"{len(rows)} periods, with the number of survey answers.",
+            _(
+                "The mean survey score (1 poor, 5 excellent) of each of the last "
+                "{count} periods, with the number of survey answers."
+            ).format(count=len(rows)),
             frame,
             "survey-scores",
         )
@@ -139,7 +142,7 @@ class StandardsView:
         rows = [
             {
                 "period": self.view.label(code),
-                "kind": KIND_NAMES[kind],
+                "kind": _(KIND_NAMES[kind]),
                 "courses": self.view.period(code)["training"]["by_kind"][kind],
             }
             for code in self.view.trend_codes()
@@ -147,11 +150,12 @@ class StandardsView:
         ]
         frame = pd.DataFrame(rows)
         if not frame["courses"].sum():
-            return "*No courses to chart yet.*"
+            return _("*No courses to chart yet.*")
         return charts.embed(
             charts.training_by_kind(frame),
-            f"Courses completed in each of the last {len(self.view.trend_codes())} periods, "
-            "by kind of course.",
+            _("Courses completed in each of the last {count} periods, by kind of course.").format(
+                count=len(self.view.trend_codes())
+            ),
             frame,
             "training",
         )

@@ -1,0 +1,193 @@
+"""A running preview's rebuild after an edit: when only the previewed client's lines of an
+export changed, only its rows are read again, and its pages are those a cold build makes
+(the portfolio benchmark included); any other edit reads the whole portfolio again.
+
+The pages are compared with their numbers to 12 significant digits: an average over a
+client's cells summed in a frame of one client can differ from the same average summed in
+the portfolio's frame in the last binary digit (pandas' grouped sums), never in a figure
+shown (nor in a chart's data set, but in its name, which hashes it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import as_of_instant
+from generator.cache import Cache
+from generator.demo import write_demo
+from generator.figures.metrics import compute_figures
+from generator.inputs.read import read_inputs
+from generator.site import preview
+from generator.site.client_site import handwritten_pages
+from generator.site.pages import client_pages, client_records, split_by_client
+
+CLIENT = "harbour-tower"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    write_demo(root / "data", clients=6, months=4, seed=5, content=root / "content")
+    return root
+
+
+@pytest.fixture
+def root(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo portfolio and its content, as the current folder; no preview running yet."""
+    root = tmp_path / "portfolio"
+    shutil.copytree(demo, root)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(preview, "_baseline", None)
+    return root
+
+
+def _digits(pages: dict[str, str]) -> dict[str, str]:
+    def rounded(number: re.Match[str]) -> str:
+        return format(float(number.group()), ".12g")
+
+    def same(text: str) -> str:  # (a chart's data set is named by a hash of its numbers)
+        return re.sub(r"data-[0-9a-f]{32}", "data-", re.sub(r"\d+\.\d{6,}", rounded, text))
+
+    return {path: same(text) for path, text in pages.items()}
+
+
+def _pages_previewed(root: Path) -> dict[str, str]:
+    shown = preview.preview_figures(root / "data", CLIENT, Cache(root / "cache"))
+    inputs, figures, client_id = shown.inputs, shown.figures, shown.client_id
+    client = inputs.config.client(client_id)
+    records = client_records(figures, client_id)
+    return _digits(client_pages(inputs, figures, client, records, handwritten_pages(client_id)))
+
+
+def _pages_built(root: Path) -> dict[str, str]:
+    inputs = read_inputs(root / "data")
+    figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
+    client = inputs.config.client(CLIENT)
+    records = split_by_client(figures).get(CLIENT, {})
+    return _digits(client_pages(inputs, figures, client, records, handwritten_pages(CLIENT)))
+
+
+def _edit_line(root: Path, export: str, client: str, edit: Callable[[str], str]) -> None:
+    """Replace the client's last line in the export by `edit` of it."""
+    path = root / "data" / export
+    lines = path.read_text().splitlines(keepends=True)
+    index = max(i for i, line in enumerate(lines) if f",{client}," in line)
+    lines[index] = edit(lines[index])
+    path.write_text("".join(lines))
+
+
+def _field(position: int, change: Callable[[str], str]) -> Callable[[str], str]:
+    """An edit of a line: its field at `position` changed."""
+
+    def edit(line: str) -> str:
+        fields = next(csv.reader([line]))
+        fields[position] = change(fields[position])
+        written = io.StringIO()
+        csv.writer(written, lineterminator="\n").writerow(fields)
+        return written.getvalue()
+
+    return edit
+
+
+_new_priority = _field(4, lambda priority: "P1" if priority != "P1" else "P3")
+
+
+def _id_of_another_client(root: Path) -> str:
+    lines = (root / "data" / "incidents.csv").read_text().splitlines()
+    return next(line.split(",")[0] for line in lines[1:] if f",{CLIENT}," not in line)
+
+
+EDITS: dict[str, tuple[Callable[[Path], None], bool]] = {
+    # the edit, and whether only the client's rows are read again
+    "a priority of the client's": (
+        lambda root: _edit_line(root, "incidents.csv", CLIENT, _new_priority),
+        True,
+    ),
+    "a summary of the client's": (
+        lambda root: _edit_line(
+            root, "incidents.csv", CLIENT, _field(12, lambda summary: f"Edited: {summary}")
+        ),
+        True,
+    ),
+    "a row of the client's removed": (
+        lambda root: _edit_line(root, "incidents.csv", CLIENT, lambda line: ""),
+        True,
+    ),
+    "a row of the client's added": (
+        lambda root: _edit_line(
+            root, "incidents.csv", CLIENT, lambda line: line + line.replace("INC", "INX", 1)
+        ),
+        True,
+    ),
+    "a complaint of the client's": (
+        lambda root: _edit_line(
+            root, "complaints.csv", CLIENT, _field(13, lambda text: f"Edited: {text}")
+        ),
+        True,
+    ),
+    "another client's row": (
+        lambda root: _edit_line(root, "incidents.csv", "riverside-plaza", _new_priority),
+        False,
+    ),
+    "the client's row given to another client": (
+        lambda root: _edit_line(
+            root,
+            "incidents.csv",
+            CLIENT,
+            lambda line: line.replace(f",{CLIENT},", ",riverside-plaza,"),
+        ),
+        False,
+    ),
+    "an id of another client's taken": (
+        lambda root: _edit_line(
+            root,
+            "incidents.csv",
+            CLIENT,
+            _field(0, lambda _: _id_of_another_client(root)),
+        ),
+        False,
+    ),
+    "the config": (
+        lambda root: (root / "data" / "clients.yml").write_text(
+            (root / "data" / "clients.yml").read_text().replace("target_pct: 95", "target_pct: 94")
+        ),
+        False,
+    ),
+    "the header": (
+        lambda root: (root / "data" / "incidents.csv").write_text(
+            (root / "data" / "incidents.csv").read_text().replace("summary", "Summary", 1)
+        ),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_after_an_edit_the_preview_shows_what_a_build_shows(
+    root: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit, client_only = EDITS[name]
+    assert _pages_previewed(root) == _pages_built(root)  # the server's first build
+    edit(root)
+    read_again: list[Path] = []
+    read_inputs_of = preview.read_inputs
+    monkeypatch.setattr(
+        preview,
+        "read_inputs",
+        lambda data, **kw: read_again.append(data) or read_inputs_of(data, **kw),
+    )
+    assert _pages_previewed(root) == _pages_built(root)
+    assert read_again == ([] if client_only else [(root / "data").resolve()])
+
+
+def test_the_same_exports_again_read_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _pages_previewed(root)
+    monkeypatch.setattr(preview, "load_source", None)
+    monkeypatch.setattr(preview, "read_inputs", None)
+    assert _pages_previewed(root) == first
