@@ -91,7 +91,7 @@ records = split_by_client(figures)
 computed = time.perf_counter()
 base = yaml.safe_load(MKDOCS_FILE.read_text())
 base["theme"]["custom_dir"] = str(THEME_DIR.resolve())
-configs, prints = [], {}
+configs = []
 for client in inputs.config.clients:
     docs, work = root / "docs" / client.id, root / "work" / client.id
     prepared = prepare_client(inputs, figures, client.id, records.get(client.id, {}))
@@ -100,24 +100,8 @@ for client in inputs.config.clients:
     work.mkdir(parents=True)
     (work / "mkdocs.yml").write_text(yaml.safe_dump({**base, **settings}, allow_unicode=True))
     configs.append(str(work / "mkdocs.yml"))
-    prints[client.id] = [client.name, [[job.page, job.pdf] for job in prepared.prints]]
 print(json.dumps({"load and figures": computed - started, "as_of": int(as_of.timestamp()),
-                  "pages": time.perf_counter() - computed, "configs": configs,
-                  "prints": prints}))
-"""
-# The plain way, then: the PDFs of every client's reports, in one process (none without a
-# browser to print them, as in `svcsite build`).
-PLAIN_PRINT = """
-import json, sys, time
-from pathlib import Path
-from generator.site import pdf
-prints, site, cache = json.loads(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-started = time.perf_counter()
-for client_id, (name, jobs) in prints.items():
-    if jobs:
-        pdf.print_pdfs(site / client_id, [pdf.PrintJob(*job) for job in jobs], name, cache)
-pdf.close_browser()
-print(json.dumps({"pdf": time.perf_counter() - started}))
+                  "pages": time.perf_counter() - computed, "configs": configs}))
 """
 # The plain way, last part: the audit of every site, in one process.
 PLAIN_AUDIT = """
@@ -317,20 +301,12 @@ def _plain_build(data: Path, root: Path) -> dict[str, float]:
         _measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], REPO, dated)
         for config in written["configs"]
     ]
-    printed = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", PLAIN_PRINT, json.dumps(written["prints"]),
-             str(root / "site"), str(root / "pdf-cache")],
-            check=True, capture_output=True, text=True, cwd=REPO, env=dated,
-        ).stdout
-    )  # fmt: skip
     audited = child(PLAIN_AUDIT, str(data), str(root / "site"))
     return {
         "load and figures": written["load and figures"],
         "pages": written["pages"],
         "mkdocs": sum(run["seconds"] for run in mkdocs),
         "sites": len(mkdocs),
-        "pdf": printed["pdf"],
         "audit": audited["audit"],
         "findings": audited["findings"],
     }
@@ -392,9 +368,7 @@ def _report(**m: Any) -> str:
     built = timings["clients"]["built"]
     plain = m["plain"]
     plain_mkdocs = plain["mkdocs"]
-    plain_total = (
-        plain["load and figures"] + plain["pages"] + plain_mkdocs + plain["pdf"] + plain["audit"]
-    )
+    plain_total = plain["load and figures"] + plain["pages"] + plain_mkdocs + plain["audit"]
     unchanged = m["unchanged"]["seconds"]
     check, check_floor = m["check"]["check"], m["check"]["floor"]
     rows = m["rows"]
@@ -450,7 +424,6 @@ def _report(**m: Any) -> str:
         f"| - the `mkdocs build` subprocesses | {plain_mkdocs:.1f} | "
         f"{plain_mkdocs / plain['sites']:.2f} s per site; the full build is "
         f"{plain_mkdocs / full:.2f}x faster than these alone |",
-        f"| - PDFs of every client's reports, in one process | {plain['pdf']:.1f} | |",
         f"| - audit of every site, in one process | {plain['audit']:.1f} | "
         f"{plain['findings']} finding(s) |",
         f"| {m['clients']} plain `mkdocs build`s of a one-page Material site, in turn | "
