@@ -89,12 +89,16 @@ def test_check_does_not_set_the_rows_used_apart(
 def test_clients_yml_is_parsed_by_libyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = []
 
-    class Recording(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    from generator.inputs import config as config_module
+
+    assert issubclass(config_module._FastLoader, yaml.CSafeLoader)  # type: ignore[attr-defined]
+
+    class Recording(config_module._FastLoader):  # type: ignore[name-defined,misc]
         def __init__(self, stream: str) -> None:
             parsed.append(stream)
             super().__init__(stream)
 
-    monkeypatch.setattr(yaml, "CSafeLoader", Recording)
+    monkeypatch.setattr(config_module, "_FastLoader", Recording)
     config = load_config(write(tmp_path / "clients.yml", CLIENTS_YML))
     assert len(parsed) == 1
     assert [client.id for client in config.clients] == ["harbour-tower", "kowloon-school"]
