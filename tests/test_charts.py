@@ -575,3 +575,37 @@ def test_chart_accepts_categorical_text_columns(name):
     text = frame.select_dtypes(exclude="number").columns
     categorical = frame.astype(dict.fromkeys(text, "category"))
     assert getattr(charts, name)(categorical).to_dict() == spec_of(name)
+
+
+def test_trend_specs_are_the_specs_altair_makes() -> None:
+    """A service report's trend reuses the chart Altair built for the first report: each spec,
+    with its own data, axis and description, is the one Altair would make for it."""
+    frames = [
+        pd.DataFrame(
+            {
+                "period": ["2026-01", "2026-02", "2026-02"],
+                "measure": ["Attend", "Attend", "Availability"],
+                "pct": [99.0, 97.5, 99.9],
+                "target": [95.0, 95.0, 99.5],
+                "decimals": [1, 1, 2],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "period": ["2026-02", "2026-03", "2026-03"],
+                "measure": ["Attend", "Attend", "Availability"],
+                "pct": [62.0, float("nan"), 99.2],
+                "target": [95.0, float("nan"), 99.5],
+                "decimals": [1, 1, 2],
+            }
+        ),
+    ]
+    specs = charts.TrendSpecs()
+    for number, frame in enumerate(frames):
+        description = f"Headline figures, report {number}  of two."
+        expected = (
+            charts.compliance_trend(frame)
+            .properties(description=f"Headline figures, report {number} of two.")
+            .to_dict(validate=False)
+        )
+        assert specs.spec(frame, description) == expected

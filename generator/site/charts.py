@@ -9,6 +9,7 @@ description and every cell of the data table.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import math
@@ -122,11 +123,7 @@ def compliance_trend(
     Columns: period (label), measure, pct (NaN: no figure), target (NaN: none agreed),
     and optionally decimals (per row: how a percent is shown; availability uses 2).
     """
-    data = frame.assign(
-        pct=_numbers(frame["pct"]),
-        target=_numbers(frame["target"]),
-        decimals=frame["decimals"].fillna(1).astype(int) if "decimals" in frame else 1,
-    )[["period", "measure", "pct", "target", "decimals"]]
+    data = _trend_data(frame)
     focus = alt.selection_point(fields=["measure"], bind="legend", name="focus_measure")
     x = _period_x()
     y = alt.Y(
@@ -169,6 +166,35 @@ def compliance_trend(
         figures.add_params(focus).properties(name="figures"), targets.properties(name="targets")
     )
     return _styled(chart, title, decimals={"pct": 1, "target": 1})
+
+
+def _trend_data(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        pct=_numbers(frame["pct"]),
+        target=_numbers(frame["target"]),
+        decimals=frame["decimals"].fillna(1).astype(int) if "decimals" in frame else 1,
+    )[["period", "measure", "pct", "target", "decimals"]]
+
+
+class TrendSpecs:
+    """compliance_trend's specs for many frames of one kind (a service report's periods, for
+    every report of a client): Altair builds the chart once, at a few hundredths of a second;
+    each spec is that one with its own data, y axis and description - the spec Altair would
+    make (tests/test_charts.py compares them)."""
+
+    def __init__(self) -> None:
+        self._built: dict | None = None  # in the language of the first spec asked for
+
+    def spec(self, frame: pd.DataFrame, description: str) -> dict:
+        data = _trend_data(frame)
+        if self._built is None:
+            self._built = compliance_trend(frame).to_dict(validate=False)
+        spec = copy.deepcopy(self._built)
+        placed = alt.Chart(data).to_dict(validate=False)  # Altair's own name for the data
+        spec["data"], spec["datasets"] = placed["data"], placed["datasets"]
+        spec["layer"][0]["encoding"]["y"]["scale"]["domain"] = [_floor(data), 100]
+        spec["description"] = _description(description)
+        return spec
 
 
 def response_time_distribution(
@@ -521,16 +547,25 @@ def _stacked_by_period(
     )
 
 
+def _description(description: str) -> str:
+    return " ".join(str(description).split())
+
+
 def embed(chart: alt.TopLevelMixin, description: str, table: pd.DataFrame, chart_id: str) -> str:
     """The chart as an HTML block for a Markdown page: the spec as data, the description as
-    its caption and accessible name, and its data as a table the reader can open.
+    its caption and accessible name, and its data as a table the reader can open."""
+    # The specs are validated against the Vega-Lite schema by the tests (tests/test_charts.py);
+    # validating them again for every client costs a third of a second per client.
+    spec = chart.properties(description=_description(description)).to_dict(validate=False)
+    return embed_spec(spec, description, table, chart_id)
+
+
+def embed_spec(spec: dict, description: str, table: pd.DataFrame, chart_id: str) -> str:
+    """`embed` of a ready spec (its description set).
 
     One element per line and no blank line, so that Markdown keeps the block as raw HTML."""
     if not _CHART_ID.fullmatch(chart_id):
         raise ValueError(f"chart_id must be lower-case letters, digits and dashes: {chart_id!r}")
-    # The specs are validated against the Vega-Lite schema by the tests (tests/test_charts.py);
-    # validating them again for every client costs a third of a second per client.
-    spec = chart.properties(description=" ".join(str(description).split())).to_dict(validate=False)
     text = spec_json(spec)
     decimals = spec.get("usermeta", {}).get("svcsite", {}).get("decimals", {})
     caption = inline(description)

@@ -530,7 +530,13 @@ class ClientView:
         description = _(
             "Headline figures for the {count} periods to {title} against their targets."
         ).format(count=len(codes), title=self.title(code))
-        return trend_chart(self, codes, description, "report-trend")
+        frame = _trend_frame(self, codes)
+        spec = self._report_trends.spec(frame, description)
+        return charts.embed_spec(spec, description, frame, "report-trend")
+
+    @cached_property
+    def _report_trends(self) -> charts.TrendSpecs:
+        return charts.TrendSpecs()
 
 
 def _count(frame: pd.DataFrame | None, condition) -> int:
@@ -660,6 +666,19 @@ def trend_chart(
 ) -> str:
     """The headline figures of `codes` (default: the last 12 periods) against their targets."""
     codes = view.trend_codes() if codes is None else codes
+    frame = _trend_frame(view, codes)
+    return charts.embed(
+        charts.compliance_trend(frame),
+        description
+        or _("Headline figures for the last {count} periods against their targets.").format(
+            count=len(codes)
+        ),
+        frame,
+        chart_id,
+    )
+
+
+def _trend_frame(view: ClientView, codes: list[int]) -> pd.DataFrame:
     rows = []
     for code in codes:
         for metric in HEADLINE:
@@ -672,16 +691,7 @@ def trend_chart(
                     "decimals": metric.decimals,
                 }
             )
-    frame = pd.DataFrame(rows)
-    return charts.embed(
-        charts.compliance_trend(frame),
-        description
-        or _("Headline figures for the last {count} periods against their targets.").format(
-            count=len(codes)
-        ),
-        frame,
-        chart_id,
-    )
+    return pd.DataFrame(rows)
 
 
 def downloads(view: ClientView) -> dict[str, str]:
