@@ -22,6 +22,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from generator import N_
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
@@ -97,9 +99,5 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, count)
 
 
-def N_(message: str) -> str:
-    """Marks a message for extraction where it is declared; `_()` translates it when shown."""
-    return message
-
-
 _ = gettext
+__all__ = ["LANGUAGES", "N_", "_", "gettext", "ngettext"]
