@@ -81,7 +81,9 @@ from generator.build import as_of_instant
 from generator.inputs.read import read_inputs
 from generator.figures.metrics import compute_figures
 from generator.site.pages import split_by_client
-from generator.site.client_site import MKDOCS_FILE, THEME_DIR, mkdocs_settings, prepare_client, write_docs
+from generator.site.client_site import (MKDOCS_FILE, THEME_DIR, language_folder, mkdocs_settings,
+                                       prepare_client, write_docs)
+from generator.site.i18n import language
 data, root = Path(sys.argv[1]), Path(sys.argv[2])
 started = time.perf_counter()
 inputs = read_inputs(data)
@@ -93,13 +95,18 @@ base = yaml.safe_load(MKDOCS_FILE.read_text())
 base["theme"]["custom_dir"] = str(THEME_DIR.resolve())
 configs = []
 for client in inputs.config.clients:
-    docs, work = root / "docs" / client.id, root / "work" / client.id
-    prepared = prepare_client(inputs, figures, client.id, records.get(client.id, {}))
-    write_docs(prepared.pages, prepared.handwritten, docs)
-    settings = mkdocs_settings(prepared, inputs, docs, root / "site" / client.id, work)
-    work.mkdir(parents=True)
-    (work / "mkdocs.yml").write_text(yaml.safe_dump({**base, **settings}, allow_unicode=True))
-    configs.append(str(work / "mkdocs.yml"))
+    for code in client.languages:  # a site per language, the main one first (it empties the folder)
+        docs, work = root / "docs" / client.id / code, root / "work" / client.id / code
+        with language(code):
+            prepared = prepare_client(inputs, figures, client.id, records.get(client.id, {}))
+        write_docs(prepared.pages, prepared.handwritten, docs)
+        site = root / "site" / client.id / language_folder(client, code)
+        settings = mkdocs_settings(prepared, inputs, docs, site, work)
+        work.mkdir(parents=True)
+        theme = {**base["theme"], "language": code}
+        (work / "mkdocs.yml").write_text(
+            yaml.safe_dump({**base, **settings, "theme": theme}, allow_unicode=True))
+        configs.append(str(work / "mkdocs.yml"))
 print(json.dumps({"load and figures": computed - started, "as_of": int(as_of.timestamp()),
                   "pages": time.perf_counter() - computed, "configs": configs}))
 """

@@ -36,6 +36,7 @@ from generator.site import charts, pdf
 from generator.site.client_site import (
     ClientBuildError,
     build_client_site,
+    data_fingerprint,
     input_fingerprint,
     prepare_client,
     print_review_pack,
@@ -79,6 +80,14 @@ def build(
             f"found ({pdf.INSTALL_HINT}); the Reports pages say that there is none",
             file=sys.stderr,
         )
+    else:
+        languages = {code for c in selected for code in inputs.config.client(c).languages}
+        for code in pdf.missing_fonts(languages):
+            print(
+                f"warning: no installed font has the characters of {code}: its PDFs show empty "
+                "boxes (Debian or Ubuntu: apt-get install fonts-noto-cjk)",
+                file=sys.stderr,
+            )
 
     # Every figure, for the whole portfolio at once.
     figures = portfolio_figures(inputs, report_as_of, kept)
@@ -97,7 +106,7 @@ def build(
         laps.lap("data-quality report and audit setup")
         with _dated(report_as_of):
             outcomes = _build_sites(
-                inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs
+                inputs, figures, selected, staging, out_dir, fingerprints, audit, jobs, kept
             )
         laps.lap("client sites")
         # Each site was audited as it was built: one with findings fails alone (not swapped
@@ -173,12 +182,14 @@ def _build_sites(
     fingerprints: dict[str, str],
     audit: SiteAudit,
     jobs: int,
+    kept: cache.Cache,
 ) -> list[Outcome]:
-    records = split_by_client(figures)
     # Every fingerprint first, in this process: with no site to build, no worker pool is
-    # started and no Vega bundle made.
-    outcomes, wanted = _fingerprints(inputs, figures, records, selected, out_dir, fingerprints)
+    # started, no Vega bundle made and the records are not split by client.
+    data = _data_fingerprints(inputs, figures, selected, kept)
+    outcomes, wanted = _fingerprints(inputs, data, selected, out_dir, fingerprints)
     if wanted:
+        records = split_by_client(figures)
         charts.vega_bundle()  # made once here, inherited by every worker
         _SHARED.update(
             inputs=inputs,
@@ -212,10 +223,27 @@ def _build_sites(
     return sorted(outcomes, key=lambda outcome: order[outcome.client_id])
 
 
+def _data_fingerprints(
+    inputs: Inputs, figures: Figures, selected: list[str], kept: cache.Cache
+) -> dict[str, str]:
+    """Each selected client's `data_fingerprint`: those an earlier run made from the same
+    inputs (their digest), as-of time and code, kept in the cache, and the others made."""
+    key = cache.key(inputs.digest, figures.as_of.isoformat())
+    found: dict[str, str] = (kept.get("fingerprints", key) if inputs.digest else None) or {}
+    missing = [client_id for client_id in selected if client_id not in found]
+    if missing:
+        records = split_by_client(figures)
+        made = {c: data_fingerprint(inputs, figures, c, records.get(c, {})) for c in missing}
+        found = {**found, **made}
+        if inputs.digest:
+            kept.put("fingerprints", key, found)
+            kept.save()
+    return found
+
+
 def _fingerprints(
     inputs: Inputs,
-    figures: Figures,
-    records: dict[str, dict[str, pd.DataFrame]],
+    data: dict[str, str],
     selected: list[str],
     out_dir: Path,
     previous: dict[str, str],
@@ -226,7 +254,7 @@ def _fingerprints(
     wanted: dict[str, tuple[str, dict[str, float]]] = {}
     for client_id in selected:
         laps = _Laps()
-        fingerprint = input_fingerprint(inputs, figures, client_id, records.get(client_id, {}))
+        fingerprint = input_fingerprint(inputs, client_id, data[client_id])
         laps.lap("fingerprint")
         if (
             previous.get(client_id) == fingerprint

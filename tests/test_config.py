@@ -198,6 +198,17 @@ def test_yaml_syntax_errors_give_the_line(tmp_path: Path) -> None:
     ]
 
 
+def test_a_date_that_does_not_exist_is_named_by_its_key_path(tmp_path: Path) -> None:
+    """PyYAML reads 2026-11-31 as a date and fails with a bare ValueError: it stays text and
+    the field names it (and a real date next to it is still a date)."""
+    text = CLIENTS_YML.replace(
+        "extra_closed: [2026-12-24]", "extra_closed: [2026-12-24, 2026-02-30]"
+    )
+    errors = config_errors(tmp_path, text)
+    assert len(errors) == 1 and errors[0].startswith("calendars.business.extra_closed[1]: ")
+    assert "'2026-02-30'" in errors[0]
+
+
 def test_system_display_names() -> None:
     assert [
         system_name(s) for s in ("cctv", "access_control", "intruder_alarm", "lift_interface")

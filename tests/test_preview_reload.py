@@ -191,3 +191,16 @@ def test_the_same_exports_again_read_nothing(root: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(preview, "load_source", None)
     monkeypatch.setattr(preview, "read_inputs", None)
     assert _pages_previewed(root) == first
+
+
+@pytest.mark.parametrize("when", ["2026-06-01 09:00", "2026-12-01 09:00"])
+def test_with_no_as_of_in_the_config_the_preview_shows_what_a_build_shows(
+    root: Path, when: str
+) -> None:
+    """The report's instant is then the latest time in the data, which a record of the
+    client's may hold (a later reported time is quarantined, an earlier one is not)."""
+    clients = root / "data" / "clients.yml"
+    clients.write_text(re.sub(r"(?m)^as_of: .*\n", "", clients.read_text()))
+    assert _pages_previewed(root) == _pages_built(root)
+    _edit_line(root, "incidents.csv", CLIENT, _field(5, lambda _: when))  # reported_at
+    assert _pages_previewed(root) == _pages_built(root)

@@ -374,6 +374,20 @@ def test_an_unchanged_report_is_not_printed_again(demo_site: Path, tmp_path: Pat
     pdf.close_browser()
 
 
+@needs_printing
+def test_a_site_whose_charts_cannot_be_drawn_gets_no_pdf_and_a_clear_error(
+    demo_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site, ignore=shutil.ignore_patterns("*.pdf"))
+    (site / "assets" / "javascripts" / "vega-bundle.js").write_text("/* broken */", "utf-8")
+    jobs = [pdf.PrintJob("reports/2026-10/index.html", pdf.pdf_path("2026-10"))]
+    with pytest.raises(pdf.PrintError, match=r"vega-bundle\.js does not draw charts"):
+        pdf.print_pdfs(site, jobs, "Harbour Tower Owners' Corporation", tmp_path / "cache")
+    assert not (site / "downloads" / "reports" / "2026-10.pdf").exists()
+    pdf.close_browser()
+
+
 def test_without_a_browser_the_sites_are_built_without_pdfs_and_say_so(
     portfolio: Path, tmp_path: Path
 ) -> None:
@@ -451,3 +465,38 @@ def test_the_audit_reads_the_feed_and_the_unfolded_calendar(
         "calendar.ics: phone number 98** ****",
         "feed.xml: phone number 91** ****",
     ]
+
+
+def _fonts(path: Path) -> set[tuple[str, str]]:
+    """The (name without its subset tag, type) of each font a PDF embeds, as pdffonts lists them."""
+    listed = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[2:]
+    return {(re.sub(r"^[A-Z]{6}\+", "", line.split()[0]), line[37:55].strip()) for line in listed}
+
+
+@needs_printing
+def test_a_chinese_report_is_printed_with_a_chinese_font(demo_site: Path) -> None:
+    """Chinese text drawn with the Latin fonts of the English report would be empty boxes (its
+    text still extracts): the Chinese PDF needs a font the English one does not (CI installs
+    fonts-noto-cjk)."""
+    english = _fonts(demo_site / "downloads" / "reports" / "2026-10.pdf")
+    chinese_pdf = demo_site / "zh" / "downloads" / "reports" / "2026-10.pdf"
+    assert "服務報告" in "".join(_pages_text(chinese_pdf))
+    assert _fonts(chinese_pdf) - english, "no Chinese font: install fonts-noto-cjk"
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
+def test_a_build_without_a_chinese_font_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pdf.missing_fonts({"en", "zh-Hant"}) == []  # CI installs fonts-noto-cjk
+    latin_only = tmp_path / "fonts.conf"
+    latin_only.write_text(
+        '<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(latin_only))
+    assert pdf.missing_fonts({"en", "zh-Hant"}) == ["zh-Hant"]
+    assert pdf.missing_fonts({"en"}) == []

@@ -26,7 +26,7 @@ from generator.inputs.config import load_config
 from generator.inputs.quality import STATUSES, status_counts
 from generator.inputs.read import read_inputs
 from generator.inputs.validate import _filtered
-from generator.site import charts
+from generator.site import charts, pdf
 
 
 def imported_modules(*args: str) -> set[str]:
@@ -59,6 +59,9 @@ def test_check_imports_the_input_stage_only(portfolio: Path) -> None:
     needed = {"generator", "generator.cli", "generator.check", "generator.errors"}
     needed |= {"generator.figures", "generator.figures.clock", "generator.figures.definitions"}
     needed |= {"generator.cache"}  # the standard library's hashlib and pickle, for builds
+    # the languages' message markers (the systems' names are messages); not Babel's catalogs
+    needed |= {"generator.site", "generator.site.i18n"}
+    assert "babel" not in {module.split(".")[0] for module in modules}
     assert {module for module in ours if not module.startswith("generator.inputs")} <= needed
 
 
@@ -69,8 +72,8 @@ def test_check_does_not_set_the_rows_used_apart(
     bad_row = "INC-4,harbour-tower,HT1,cctv,P9,2026-10-03 10:00,,,,,false,,Camera 1,Lee\n"
     write(portfolio / "incidents.csv", INCIDENTS + bad_row)
     kept = []
-    rows = validate._rows
-    monkeypatch.setattr(validate, "_rows", lambda *args: kept.append(1) or rows(*args))
+    rows = validate.kept_rows
+    monkeypatch.setattr(validate, "kept_rows", lambda *args: kept.append(1) or rows(*args))
     assert check(portfolio) == 0
     assert "4 rows in, 3 used, 0 superseded, 1 quarantined" in capsys.readouterr().out
     assert kept == []
@@ -86,12 +89,16 @@ def test_check_does_not_set_the_rows_used_apart(
 def test_clients_yml_is_parsed_by_libyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = []
 
-    class Recording(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    from generator.inputs import config as config_module
+
+    assert issubclass(config_module._FastLoader, yaml.CSafeLoader)  # type: ignore[attr-defined]
+
+    class Recording(config_module._FastLoader):  # type: ignore[name-defined,misc]
         def __init__(self, stream: str) -> None:
             parsed.append(stream)
             super().__init__(stream)
 
-    monkeypatch.setattr(yaml, "CSafeLoader", Recording)
+    monkeypatch.setattr(config_module, "_FastLoader", Recording)
     config = load_config(write(tmp_path / "clients.yml", CLIENTS_YML))
     assert len(parsed) == 1
     assert [client.id for client in config.clients] == ["harbour-tower", "kowloon-school"]
@@ -181,6 +188,7 @@ def started(built: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(multiprocessing, "get_context", context)
     monkeypatch.setattr(charts, "vega_bundle", bundle)
+    monkeypatch.setattr(pdf, "engine", lambda: None)  # that bundle draws no chart to print
     return started
 
 

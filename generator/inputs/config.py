@@ -607,14 +607,35 @@ def _pydantic_problems(file: Path, error: ValidationError) -> list[Problem]:
     return problems
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date as YAML reads it; one that is no date (2026-11-31) stays text, for the field's
+    check to name with its key path (PyYAML would raise a bare ValueError)."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+class _SafeLoader(yaml.SafeLoader):
+    pass
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
+for _loader in (_SafeLoader, _FastLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _parse_yaml(text: str) -> Any:
     """libyaml's safe loader where PyYAML has it: the pure-Python one takes seconds on a
     200-client clients.yml. On an error the pure-Python one parses again, for its message
     (it says what it found where: "expected ',' or '}', but got ':'")."""
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
 
 
 def load_config(path: Path) -> Config:

@@ -219,15 +219,13 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def input_fingerprint(
-    inputs: Inputs, figures: Figures, client_id: str, records: dict[str, pd.DataFrame]
-) -> str:
+def input_fingerprint(inputs: Inputs, client_id: str, data: str) -> str:
     """Everything one client's site is made from, hashed before any page is rendered: its
-    slice of the data and of the figures (with the portfolio benchmark), its config and
+    slice of the data and of the figures (`data`, its `data_fingerprint`), its config and
     the portfolio's, its password, its hand-written content, and the code."""
     client = inputs.config.client(client_id)
     config = inputs.config
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{data}\n".encode())
     digest.update(f"{__version__}\n{code_digest()}\n{site_url(inputs, client_id)}\n".encode())
     digest.update(f"{pdf.engine_identity()}\n".encode())  # a browser to print PDFs, or none
     digest.update(client.model_dump_json().encode())
@@ -236,6 +234,18 @@ def input_fingerprint(
     digest.update(config.model_dump_json(include={"calendars", "benchmarks"}).encode())
     if client.password_env:  # a new password must rebuild (only its hash is kept)
         digest.update(hashlib.sha256(os.environ.get(client.password_env, "").encode()).digest())
+    for page in handwritten_pages(client_id, language="*"):
+        digest.update(f"{page.path}\n".encode() + page.source.read_bytes())
+    return digest.hexdigest()
+
+
+def data_fingerprint(
+    inputs: Inputs, figures: Figures, client_id: str, records: dict[str, pd.DataFrame]
+) -> str:
+    """One client's slice of the data and of the figures (with the portfolio benchmark),
+    hashed: the same inputs and as-of time, the same slice."""
+    client = inputs.config.client(client_id)
+    digest = hashlib.sha256()
     # metrics.json: every figure of every period, the benchmark, the data counts, as_of.
     digest.update(metrics_json(client_metrics(figures, client, inputs.quality)).encode())
     if figures.warnings is not None and any(v.terms.suspend_during for v in client.sla.versions):
@@ -246,8 +256,6 @@ def input_fingerprint(
     for source, frame in sorted(records.items()):
         digest.update(f"{source} {list(frame.columns)}\n".encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    for page in handwritten_pages(client_id, language="*"):
-        digest.update(f"{page.path}\n".encode() + page.source.read_bytes())
     return digest.hexdigest()
 
 

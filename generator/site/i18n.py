@@ -19,9 +19,6 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from generator import N_
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -65,6 +62,10 @@ def translations(code: str) -> _gettext.NullTranslations:
     language = LANGUAGES[code]
     if language.catalog is None:
         return _gettext.NullTranslations()
+    # Babel only here: `svcsite check` names systems through this module and never compiles.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with catalog_path(language).open("rb") as po:
         catalog = read_po(po, locale=language.catalog)
     compiled = BytesIO()

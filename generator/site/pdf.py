@@ -21,6 +21,7 @@ import html
 import os
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -100,7 +101,39 @@ def engine_identity() -> str:
     if path is None:
         return "none"
     status = Path(path).stat()
-    return f"{path} {status.st_size} {status.st_mtime_ns}"
+    return f"{path} {status.st_size} {status.st_mtime_ns} {_fonts()}"
+
+
+# fontconfig's name of each language the sites are printed in, where Latin fonts do not do.
+_FONT_LANGUAGES = {"zh-Hant": "zh-tw"}
+
+
+def missing_fonts(languages: set[str]) -> list[str]:
+    """The languages of `languages` no installed font can print (their PDFs would show empty
+    boxes); none when fontconfig cannot be asked."""
+    lister = shutil.which("fc-list")
+    if lister is None:
+        return []
+    return [
+        code
+        for code in sorted(languages)
+        if code in _FONT_LANGUAGES
+        and not subprocess.run(
+            [lister, f":lang={_FONT_LANGUAGES[code]}"], capture_output=True, check=False
+        ).stdout.strip()
+    ]
+
+
+def _fonts() -> str:
+    """A digest of the fonts installed (fontconfig's list): a PDF printed before a font was
+    added (Chinese text drawn as empty boxes) is printed again, not taken from the cache."""
+    lister = shutil.which("fc-list")
+    if lister is None:
+        return "no fc-list"
+    listed = subprocess.run(
+        [lister, "--format", "%{file} %{family}\n"], capture_output=True, text=True, check=False
+    ).stdout
+    return hashlib.sha256("\n".join(sorted(listed.splitlines())).encode()).hexdigest()
 
 
 def print_pdfs(
@@ -214,8 +247,11 @@ def _print(
             partial = cached.with_suffix(f".{os.getpid()}.part")
             partial.write_bytes(_dated(pdf))
             partial.replace(cached)
-    except Error as error:
-        close_browser()
+    except (Error, PrintError) as error:
+        # Here, in the printing thread: the next print starts a browser afresh.
+        _close({key: _SESSION.pop(key, None) for key in ("browser", "playwright", "page")})
+        if isinstance(error, PrintError):
+            raise
         first = str(error.message).splitlines()[0] if error.message else type(error).__name__
         raise PrintError(f"Chromium could not print its PDFs ({first})") from None
 
@@ -257,6 +293,8 @@ def _browser_page(site_dir: Path) -> Any:
     page.set_content(render("print/shell.html.j2"))
     for script in _SCRIPTS:  # the same in every client's site
         page.add_script_tag(content=(site_dir / script).read_text(encoding="utf-8"))
+    if not page.evaluate("typeof window.vegaEmbed === 'function' && !!window.svcCharts"):
+        raise PrintError(f"the site's {_SCRIPTS[0]} does not draw charts: no PDF can be printed")
     _SESSION["page"] = page
     return page
 

@@ -160,7 +160,7 @@ def _client_only(
     """The client's inputs and figures, its edited sources read again, with the baseline's
     benchmark recomputed from the other clients' figures and the client's new ones."""
     tables = {
-        name: _rows_of(frame, client_id)
+        name: _rows_of(name, frame, client_id)
         for name, frame in baseline.inputs.tables.items()
         if name not in changed
     }
@@ -210,23 +210,23 @@ def _shares_ids(ids: pd.Series, mine: np.ndarray) -> bool:
 
 
 def _moves_as_of(baseline: Baseline, inputs: Inputs, client_id: str) -> bool:
-    """Whether the latest time in the data is not the baseline's: the client held it, or
-    holds it now."""
-    before = Inputs(
-        inputs.config,
-        {n: _rows_of(f, client_id) for n, f in baseline.inputs.tables.items()},
-        inputs.quality,
-    )
+    """Whether the latest time in the data may not be the baseline's: the client's records
+    held it, or hold it now (the records of no client, unchanged, are left out)."""
+    kept = baseline.inputs.tables
+    before = {n: _rows_of(n, kept[n], client_id) for n in kept if "client_id" in kept[n]}
+    after = {n: frame for n, frame in inputs.tables.items() if "client_id" in frame}
     as_of = baseline.figures.as_of
-    return latest_timestamp(before) >= as_of or latest_timestamp(inputs) >= as_of
+    return any(
+        latest_timestamp(replace(inputs, tables=tables)) >= as_of for tables in (before, after)
+    )
 
 
-def _rows_of(frame: pd.DataFrame, client_id: str) -> pd.DataFrame:
+def _rows_of(name: str, frame: pd.DataFrame, client_id: str) -> pd.DataFrame:
     """A table's rows of one client (with a training row of no client: every client's)."""
     if "client_id" not in frame:
         return frame
-    blank_is_everyone = frame["client_id"].isna().any()
-    return kept_rows(frame, _client_mask(frame, client_id, not blank_is_everyone))
+    required = name not in SOURCES or SOURCES[name].column("client_id").required
+    return kept_rows(frame, _client_mask(frame, client_id, required))
 
 
 def _client_mask(frame: pd.DataFrame, client_id: str, required: bool) -> np.ndarray:
