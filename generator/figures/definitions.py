@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.site.i18n import N_
+from generator import N_
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,11 @@ from pydantic import (
     field_validator,
 )
 
+from generator import N_
 from generator.errors import InputError, Problem, UsageError
 from generator.figures.clock import WEEKDAYS, make_calendar, parse_hours
 from generator.figures.definitions import BENCHMARKED
 from generator.inputs.tables import SOURCES
-from generator.site.i18n import N_, gettext
 
 ALWAYS_OPEN = "24x7"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -54,6 +54,8 @@ SITE_SLUG_LENGTH = 60  # characters of a site id kept in its slug (a file name: 
 def system_name(system_id: str) -> str:
     """Display name of a system id: the common ones by name, others title-cased."""
     if system_id in SYSTEM_NAMES:
+        from generator.site.i18n import gettext  # the site stage's, where names are shown
+
         return gettext(SYSTEM_NAMES[system_id])
     return system_id.replace("_", " ").capitalize()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.site.i18n import N_
+from generator import N_
 
 Kind = Literal["id", "reference", "category", "timestamp", "date", "boolean", "number", "text"]
 # The kinds whose values are text as the export gives it (sites, categories, free text...).

@@ -19,6 +19,8 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from generator import N_
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
@@ -98,9 +100,5 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, count)
 
 
-def N_(message: str) -> str:
-    """Marks a message for extraction where it is declared; `_()` translates it when shown."""
-    return message
-
-
 _ = gettext
+__all__ = ["LANGUAGES", "N_", "_", "gettext", "ngettext"]
