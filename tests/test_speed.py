@@ -59,8 +59,6 @@ def test_check_imports_the_input_stage_only(portfolio: Path) -> None:
     needed = {"generator", "generator.cli", "generator.check", "generator.errors"}
     needed |= {"generator.figures", "generator.figures.clock", "generator.figures.definitions"}
     needed |= {"generator.cache"}  # the standard library's hashlib and pickle, for builds
-    # the languages' message markers (the systems' names are messages); not Babel's catalogs
-    needed |= {"generator.site", "generator.site.i18n"}
     assert "babel" not in {module.split(".")[0] for module in modules}
     assert {module for module in ours if not module.startswith("generator.inputs")} <= needed
 
