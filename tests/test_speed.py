@@ -69,8 +69,8 @@ def test_check_does_not_set_the_rows_used_apart(
     bad_row = "INC-4,harbour-tower,HT1,cctv,P9,2026-10-03 10:00,,,,,false,,Camera 1,Lee\n"
     write(portfolio / "incidents.csv", INCIDENTS + bad_row)
     kept = []
-    rows = validate._rows
-    monkeypatch.setattr(validate, "_rows", lambda *args: kept.append(1) or rows(*args))
+    rows = validate.kept_rows
+    monkeypatch.setattr(validate, "kept_rows", lambda *args: kept.append(1) or rows(*args))
     assert check(portfolio) == 0
     assert "4 rows in, 3 used, 0 superseded, 1 quarantined" in capsys.readouterr().out
     assert kept == []
