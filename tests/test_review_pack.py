@@ -343,19 +343,20 @@ def test_the_latest_reports_pdf_holds_its_figures_on_numbered_confidential_pages
 
 
 @needs_printing
-def test_pdfs_of_the_last_twelve_months_and_the_annual_review_are_linked(demo_site: Path) -> None:
+def test_every_report_and_the_annual_review_has_a_linked_pdf(demo_site: Path) -> None:
     folder = demo_site / "downloads" / "reports"
-    twelve = [f"2025-{m:02d}" for m in (11, 12)] + [f"2026-{m:02d}" for m in range(1, 11)]
+    metrics = json.loads((demo_site / "downloads" / "metrics.json").read_text(encoding="utf-8"))
+    labels = [period["period"] for period in metrics["periods"]]
+    assert len(labels) == 24 and labels[0] == "2024-11" and labels[-1] == "2026-10"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{label}.pdf" for label in twelve] + ["annual-review.pdf"]
+        [f"{label}.pdf" for label in labels] + ["annual-review.pdf"]
     )
-    report = (demo_site / "reports" / "2026-10" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="../../downloads/reports/2026-10.pdf" download>' in report
-    older = (demo_site / "reports" / "2025-10" / "index.html").read_text(encoding="utf-8")
-    assert "downloads/reports/" not in older
+    for label in ("2026-10", "2024-11"):
+        report = (demo_site / "reports" / label / "index.html").read_text(encoding="utf-8")
+        assert f'<a href="../../downloads/reports/{label}.pdf" download>' in report
     index = (demo_site / "reports" / "index.html").read_text(encoding="utf-8")
-    assert index.count("download>PDF</a>") == 12
-    assert "The reports of the last 12 months" in index
+    assert index.count("download>PDF</a>") == 24
+    assert "Each report and" in index and "are also PDF files" in index
     annual = _pages_text(folder / "annual-review.pdf")
     assert "Annual review" in annual[0] and "November 2025 to October 2026" in annual[0]
 

@@ -36,7 +36,7 @@ from generator.safety.markup import html_column
 from generator.safety.redact import redact_text
 from generator.site import charts, i18n
 from generator.site.agreement import AgreementView
-from generator.site.annual import YEAR_PERIODS, AnnualView
+from generator.site.annual import AnnualView
 from generator.site.events import fragments_path, marker
 from generator.site.feed import FEED, atom_feed
 from generator.site.i18n import N_, _
@@ -564,8 +564,8 @@ def client_documents(
     printing: bool = False,
 ) -> tuple[dict[str, str], list[PrintJob]]:
     """`client_pages`, and the PDFs to print from the built site when `printing` (a browser
-    is there to print them): the reports of the last 12 months (or 4 quarters) and the
-    annual review; none for a password-protected site."""
+    is there to print them): every service report and the annual review; none for a
+    password-protected site."""
     minutes = [page for page in handwritten if "minutes" in page.path and page.path.endswith(".md")]
     visits = records.get(VISITS)
     records = {source: frame for source, frame in records.items() if source != VISITS}
@@ -585,7 +585,6 @@ def client_documents(
         "protected": protected,
         "printing": printing,
         "pdfs": {job.page: job.pdf for job in jobs},
-        "pdf_months": YEAR_PERIODS[view.granularity],
     }
     sites = SitesView(view)
     pages = (
@@ -634,9 +633,9 @@ def client_documents(
 
 
 def print_jobs(view: ClientView, annual: AnnualView) -> list[PrintJob]:
-    """The PDFs of a client: its reports of the last 12 months (or 4 quarters), and its
-    annual review once it has a complete period."""
-    labels = [view.label(code) for code in view.codes[-YEAR_PERIODS[view.granularity] :]]
+    """The PDFs of a client: every service report, and its annual review once it has a
+    complete period (printed once: build/pdf-cache keeps them)."""
+    labels = [view.label(code) for code in view.codes]
     jobs = [PrintJob(f"reports/{label}/index.html", pdf_path(label)) for label in labels]
     if annual.now:
         jobs.append(PrintJob(f"{ANNUAL}/index.html", pdf_path(ANNUAL)))

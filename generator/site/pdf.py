@@ -1,4 +1,4 @@
-"""The PDF of each service report of the last 12 months and of the annual review, for the
+"""The PDF of each service report and of the annual review, for the
 senior review meeting: printed by the system Chromium (through Playwright) from the built
 page, after MkDocs, with a lean print stylesheet (not Material's), the charts drawn as SVG
 by the site's own Vega bundle (vector in the PDF), page numbers and "Confidential to
