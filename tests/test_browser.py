@@ -917,11 +917,20 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("folder", "lang", "all_incidents"),
+    [
+        ("", "en", "All {rows} incidents of the period"),
+        ("zh/", "zh-Hant", "本期全部 {rows} 宗事故"),
+    ],
+)
 def test_a_password_site_shows_its_figures_and_records_only_after_the_password(
-    protected_url: str, tab: Tab
+    protected_url: str, tab: Tab, folder: str, lang: str, all_incidents: str
 ) -> None:
-    open_page(tab, f"{protected_url}/{DEMO_CLIENT}/reports/2026-10/")
+    """In each language: its own encrypted pages, opened by the same password."""
+    open_page(tab, f"{protected_url}/{DEMO_CLIENT}/{folder}reports/2026-10/")
     page = tab.page
+    assert page.evaluate("document.documentElement.lang") == lang
     assert page.locator("input[type=password]").count() == 1
     assert page.locator("details.svc-records, .svc-scorecard").count() == 0
     page.fill("input[type=password]", PASSWORD)
@@ -929,7 +938,7 @@ def test_a_password_site_shows_its_figures_and_records_only_after_the_password(
     page.wait_for_selector("details.svc-records tbody tr", state="attached")
     rows = page.locator("details.svc-records tbody tr").count()
     summary = page.locator("details.svc-records summary").inner_text()
-    assert summary == f"All {rows} incidents of the period"
+    assert summary == all_incidents.format(rows=rows)
     assert page.locator(".svc-scorecard table tbody tr").count() == 5
     assert "svcsite-fragment" not in page.content()
     tab.assert_clean(protected_url)
@@ -1132,18 +1141,3 @@ def test_charts_draw_in_both_languages(demo_url: str, tab: Tab, site: str, lang:
     expected = "各項數字與目標對比" if lang == "zh-Hant" else "Figures against their targets"
     assert expected in titles, titles
     tab.assert_clean(demo_url)
-
-
-def test_a_password_site_is_protected_in_each_language(protected_url: str, tab: Tab) -> None:
-    open_page(tab, f"{protected_url}/{DEMO_CLIENT}/zh/reports/2026-10/")
-    page = tab.page
-    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
-    assert page.locator("input[type=password]").count() == 1
-    assert page.locator("details.svc-records, .svc-scorecard").count() == 0
-    page.fill("input[type=password]", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_selector("details.svc-records tbody tr", state="attached")
-    rows = page.locator("details.svc-records tbody tr").count()
-    assert page.locator("details.svc-records summary").inner_text() == f"本期全部 {rows} 宗事故"
-    assert page.locator(".svc-scorecard table tbody tr").count() == 5
-    tab.assert_clean(protected_url)
