@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -167,7 +166,9 @@ def _serve(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "mkdocs", "serve", "--dirty"]
     if args.dev_addr:
         command += ["--dev-addr", args.dev_addr]
-    return subprocess.call(command, env=environment)
+    # The server takes this process's place: a signal that stops `svcsite serve` stops the
+    # server (a child left running would go on rewriting build/preview/ on its own).
+    os.execve(sys.executable, command, environment)
 
 
 def _audit(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ says nothing that is not news."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +13,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO, write
 
@@ -145,6 +148,11 @@ def test_svcsite_serve_previews_and_watches_the_portfolio_named_by_data(
         server.terminate()
         server.wait(timeout=30)
     assert "Traceback" not in "".join(lines)
+    # Stopping `svcsite serve` stops the server: none is left serving (nor rewriting
+    # build/preview/ behind the next preview's back).
+    host, port = address.rsplit(":", 1)
+    with pytest.raises(OSError):
+        socket.create_connection((host, int(port)), timeout=5).close()
 
 
 def test_a_page_whose_fragments_changed_is_rebuilt_by_a_dirty_build(tmp_path: Path) -> None:
@@ -166,3 +174,53 @@ def test_a_page_whose_fragments_changed_is_rebuilt_by_a_dirty_build(tmp_path: Pa
     assert not _sync(staging, docs)  # the same files
     assert (docs / "index.md").stat().st_mtime == old
     assert (docs / "reports" / "2026-10.md").stat().st_mtime > old
+
+
+# The server's rebuilds in one process, as `mkdocs serve --dirty` makes them: the first, then
+# one after an edit of the export (argv: site folder, export, old text, new text); prints the
+# output pages written by the second.
+SERVER_REBUILDS = """
+import json, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+site, export = Path(sys.argv[1]), Path(sys.argv[2])
+def rebuild(first=False):
+    config = load_config(site_dir=str(site))
+    if first:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+rebuild(first=True)
+before = {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+export.write_text(export.read_text().replace(sys.argv[3], sys.argv[4]))
+rebuild()
+print(json.dumps([name for name, mtime in before.items()
+                  if (site / name).stat().st_mtime_ns != mtime]))
+"""
+
+
+def test_a_reload_after_an_edit_rebuilds_only_the_pages_it_changed(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """A warm server's rebuild renders again only the pages whose text the edit changed:
+    not every page (the theme is noted on the first build too, and the client's figures
+    computed alone are the portfolio's to the last bit)."""
+    site, clients = tmp_path / "site", portfolio / "clients.yml"
+    # A fixed as-of time: the edited incident holds the latest time in the data, so that
+    # otherwise the edit could move it, and the whole portfolio is read again.
+    write(clients, "as_of: 2026-11-01 00:00:00\n" + clients.read_text())
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER_REBUILDS, str(site), str(portfolio / "incidents.csv"),
+         "Door 2 reader dead", "Door 2 reader mended"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "SVCSITE_DATA": str(portfolio), "SVCSITE_CLIENT": "harbour-tower",
+             "SVCSITE_CACHE": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rewritten = set(json.loads(result.stdout))
+    assert "reports/2026-10/index.html" in rewritten
+    assert "Door 2 reader mended" in (site / "reports/2026-10/index.html").read_text()
+    pages = {str(p.relative_to(site)) for p in site.rglob("*.html")}
+    assert {"agreement/index.html", "about/index.html", "maintenance/index.html"} <= pages
+    assert not rewritten & {"agreement/index.html", "about/index.html", "maintenance/index.html"}
+    assert len(rewritten) < len(pages) / 2, sorted(rewritten)

@@ -1,11 +1,7 @@
 """A running preview's rebuild after an edit: when only the previewed client's lines of an
 export changed, only its rows are read again, and its pages are those a cold build makes
-(the portfolio benchmark included); any other edit reads the whole portfolio again.
-
-The pages are compared with their numbers to 12 significant digits: an average over a
-client's cells summed in a frame of one client can differ from the same average summed in
-the portfolio's frame in the last binary digit (pandas' grouped sums), never in a figure
-shown (nor in a chart's data set, but in its name, which hashes it)."""
+(the portfolio benchmark included), byte for byte; any other edit reads the whole portfolio
+again."""
 
 from __future__ import annotations
 
@@ -47,22 +43,12 @@ def root(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def _digits(pages: dict[str, str]) -> dict[str, str]:
-    def rounded(number: re.Match[str]) -> str:
-        return format(float(number.group()), ".12g")
-
-    def same(text: str) -> str:  # (a chart's data set is named by a hash of its numbers)
-        return re.sub(r"data-[0-9a-f]{32}", "data-", re.sub(r"\d+\.\d{6,}", rounded, text))
-
-    return {path: same(text) for path, text in pages.items()}
-
-
 def _pages_previewed(root: Path) -> dict[str, str]:
     shown = preview.preview_figures(root / "data", CLIENT, Cache(root / "cache"))
     inputs, figures, client_id = shown.inputs, shown.figures, shown.client_id
     client = inputs.config.client(client_id)
     records = client_records(figures, client_id)
-    return _digits(client_pages(inputs, figures, client, records, handwritten_pages(client_id)))
+    return client_pages(inputs, figures, client, records, handwritten_pages(client_id))
 
 
 def _pages_built(root: Path) -> dict[str, str]:
@@ -70,7 +56,7 @@ def _pages_built(root: Path) -> dict[str, str]:
     figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
     client = inputs.config.client(CLIENT)
     records = split_by_client(figures).get(CLIENT, {})
-    return _digits(client_pages(inputs, figures, client, records, handwritten_pages(CLIENT)))
+    return client_pages(inputs, figures, client, records, handwritten_pages(CLIENT))
 
 
 def _edit_line(root: Path, export: str, client: str, edit: Callable[[str], str]) -> None:

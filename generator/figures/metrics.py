@@ -913,9 +913,13 @@ def availability_cells(
 
 def availability_figures(cells: pd.DataFrame) -> pd.DataFrame:
     """Availability per (client, period): overall and per system."""
+    # Unsorted groups: each mean then adds its own cells in their order, so that a client's
+    # figure does not depend on the other clients' rows (a sorted groupby's mean can differ in
+    # the last bit, and the preview computes one client alone).
     overall = (
-        cells.groupby(["client_id", "period"])["availability"]
+        cells.groupby(["client_id", "period"], sort=False)["availability"]
         .mean()
+        .sort_index()
         .rename("availability.overall_pct")
     )
     by_system = (

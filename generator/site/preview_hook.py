@@ -73,8 +73,10 @@ def preview(config, data_dir: Path, client_id: str | None):
     changed = _sync(staging, docs_dir)
     # `mkdocs serve --dirty` (as `svcsite serve` runs it) rebuilds the pages whose files are
     # newer than their output: after a full read, a change of theme or of the files (which
-    # the navigation of every page shows), every page is.
-    if shown.whole or changed or not same_theme(docs_dir, _theme_digest()):
+    # the navigation of every page shows), every page is. The theme is always noted, so that
+    # the next rebuild knows it (a short-circuit here once made every reload a full one).
+    theme_unchanged = same_theme(docs_dir, _theme_digest())
+    if shown.whole or changed or not theme_unchanged:
         for path in docs_dir.rglob("*"):
             os.utime(path)
     config.docs_dir = str(docs_dir.resolve())
