@@ -38,6 +38,7 @@ from generator.site.client_site import (
     build_client_site,
     data_fingerprint,
     input_fingerprint,
+    keep_between_runs,
     prepare_client,
     print_review_pack,
     write_root,
@@ -190,7 +191,9 @@ def _build_sites(
     outcomes, wanted = _fingerprints(inputs, data, selected, out_dir, fingerprints)
     if wanted:
         records = split_by_client(figures)
-        charts.vega_bundle()  # made once here, inherited by every worker
+        if kept.directory is not None:  # what every process would make again
+            keep_between_runs(kept.directory)
+        charts.vega_bundle()  # made once here (or found in the cache), inherited by every worker
         _SHARED.update(
             inputs=inputs,
             figures=figures,

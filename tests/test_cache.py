@@ -222,3 +222,66 @@ def test_an_entry_that_cannot_be_read_back_is_made_again(root: Path, tmp_path: P
         entry.write_bytes(entry.read_bytes()[:100])
     _assert_same(_read(root, cache_dir), cold)
     _assert_same(_read(root, cache_dir), cold)
+
+
+def test_the_vega_bundle_is_made_once_and_found_by_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import charts
+
+    made: list[str] = []
+
+    def bundle() -> str:
+        made.append("bundle")
+        return "/* vega */"
+
+    monkeypatch.setattr(charts.vl_convert, "javascript_bundle", bundle)
+    monkeypatch.setattr(charts, "_bundle_folder", None)
+    charts.vega_bundle.cache_clear()
+    try:
+        charts.keep_bundle_in(tmp_path)
+        assert charts.vega_bundle() == "/* vega */"
+        charts.vega_bundle.cache_clear()  # as in a new process
+        assert charts.vega_bundle() == "/* vega */"
+        assert made == ["bundle"]
+    finally:
+        charts.vega_bundle.cache_clear()
+
+
+def test_compiled_templates_are_found_by_the_next_process_and_never_stale(
+    tmp_path: Path,
+) -> None:
+    """A template compiled by one process is not compiled again by the next; one whose source
+    changed is."""
+    import jinja2
+
+    from generator.site.render import CompiledTemplates
+
+    templates = tmp_path / "templates"
+    (templates / "page.j2").parent.mkdir()
+    (templates / "page.j2").write_text("Hello {{ name }}")
+
+    def environment() -> tuple[jinja2.Environment, list[str]]:
+        compiled = CompiledTemplates()
+        compiled.keep_in(tmp_path / "cache")
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), bytecode_cache=compiled)
+        compiles: list[str] = []
+        original = env.compile
+
+        def compile(source, name=None, filename=None, raw=False, defer_init=False):
+            compiles.append(name)
+            return original(source, name, filename, raw, defer_init)
+
+        env.compile = compile  # type: ignore[method-assign]
+        return env, compiles
+
+    first, compiled_first = environment()
+    assert first.get_template("page.j2").render(name="Wan Chai") == "Hello Wan Chai"
+    assert compiled_first == ["page.j2"]
+    second, compiled_second = environment()  # a new process
+    assert second.get_template("page.j2").render(name="Sha Tin") == "Hello Sha Tin"
+    assert compiled_second == []
+    (templates / "page.j2").write_text("Goodbye {{ name }}")
+    third, compiled_third = environment()
+    assert third.get_template("page.j2").render(name="Tai Po") == "Goodbye Tai Po"
+    assert compiled_third == ["page.j2"]

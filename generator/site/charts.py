@@ -17,12 +17,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
+from importlib import metadata
+from pathlib import Path
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import vl_convert
 
+from generator.cache import Cache, key
 from generator.safety.markup import inline
 from generator.site import i18n
 from generator.site.i18n import N_, _
@@ -627,11 +630,27 @@ def data_table(table: pd.DataFrame, decimals: Mapping[str, int] | None = None) -
     return [*lines, "</tbody>", "</table>"]
 
 
+_bundle_folder: Path | None = None
+
+
+def keep_bundle_in(folder: Path) -> None:
+    """Look for the Vega bundle an earlier run made in `folder` (a cache), and keep a new one
+    there: making it takes about a second in every new process."""
+    global _bundle_folder
+    _bundle_folder = folder
+
+
 @cache
 def vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed in one script (globals `vega`, `vegaLite`, `vegaEmbed`):
     served from the site itself, so charts draw offline and load nothing from elsewhere."""
-    return vl_convert.javascript_bundle()
+    if _bundle_folder is None:
+        return vl_convert.javascript_bundle()
+    kept = Cache(_bundle_folder)
+    made_by = f"vl-convert-python {metadata.version('vl-convert-python')}"
+    bundle = kept.through("vega-bundle", key(made_by), vl_convert.javascript_bundle)
+    kept.save()
+    return bundle
 
 
 # --- the common look ---------------------------------------------------------------------

@@ -30,7 +30,7 @@ from generator.site import hook as site_hook
 from generator.site.i18n import N_, _
 from generator.site.pages import client_documents
 from generator.site.pdf import PrintJob
-from generator.site.render import render
+from generator.site.render import COMPILED, render
 from generator.site.urls import site_url
 
 MKDOCS_FILE = Path("mkdocs.yml")
@@ -109,6 +109,13 @@ def _title(path: Path) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     return path.stem.replace("-", " ").capitalize()
+
+
+def keep_between_runs(folder: Path) -> None:
+    """Keep in `folder` (a build's or a preview's cache) what every new process would make
+    again: the compiled templates and the Vega bundle."""
+    COMPILED.keep_in(folder / "templates")
+    charts.keep_bundle_in(folder)
 
 
 def write_docs(pages: dict[str, str], handwritten: list[HandWritten], docs_dir: Path) -> None:

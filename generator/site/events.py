@@ -28,6 +28,8 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from generator.site.render import COMPILED
+
 FOLDER = ".fragments"
 MARKER = "<!-- svcsite-fragment {name} -->"
 _MARKER = re.compile(r"<!-- svcsite-fragment ([a-z0-9-]+) -->")
@@ -59,23 +61,6 @@ def _spliced(text: str, page, config) -> str:
         return splice(text, json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError) as error:
         raise PluginError(f"{page.file.src_uri}: its fragments are missing ({error!r})") from None
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates in memory, keyed by name and checked against their source."""
-
-    def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._compiled:
-            bucket.bytecode_from_string(self._compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _CompiledTemplates()
 
 
 def _listing(folder: str) -> tuple[str, ...]:
@@ -112,7 +97,7 @@ def on_config(config):
         env = make_environment(theme)
         own = theme.custom_dir and os.path.abspath(theme.custom_dir)
         env.loader = _ThemeLoader([os.path.abspath(d) for d in theme.dirs], own)
-        env.bytecode_cache = _COMPILED
+        env.bytecode_cache = COMPILED
         return env
 
     # MkDocs makes the theme's environment several times per site, and once per site it

@@ -20,6 +20,7 @@ from generator.site.client_site import (
     MKDOCS_FILE,
     THEME_DIR,
     handwritten_pages,
+    keep_between_runs,
     navigation,
     site_url,
     write_docs,
@@ -42,6 +43,7 @@ def on_config(config):
 def preview(config, data_dir: Path, client_id: str | None):
     """Generate the pages of `client_id` (else the first client) of the portfolio in
     `data_dir`, point MkDocs at them and watch `data_dir`."""
+    keep_between_runs(CACHE_DIR)
     # MkDocs' own error type: the operator sees the problems, not a traceback, and
     # `mkdocs serve` keeps running until the inputs are mended.
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from pathlib import Path
 
 import jinja2
 import numpy as np
@@ -164,6 +165,37 @@ def html_rows(cells: list[pd.Series]) -> list[str]:
     return (rows + "</td></tr>").tolist()
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, keyed by name and checked against their source: in memory, and in
+    a folder when one is given (`keep_in`), so that a new process compiles none of the
+    templates an earlier run compiled (about half a second of every build and preview)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+        self._on_disk: jinja2.FileSystemBytecodeCache | None = None
+
+    def keep_in(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._on_disk = jinja2.FileSystemBytecodeCache(str(folder))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+        elif self._on_disk is not None:
+            self._on_disk.load_bytecode(bucket)
+            if bucket.code is not None:
+                self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+        if self._on_disk is not None:
+            self._on_disk.dump_bytecode(bucket)
+
+
+# One for every environment of the process: svcsite's pages and the MkDocs theme's.
+COMPILED = CompiledTemplates()
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -174,6 +206,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # Markdown out; data passes through the `text` filter
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=COMPILED,
     )
     # `_("... %(name)s ...", name=value)` in the current language (see generator.site.i18n).
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
