@@ -6,6 +6,7 @@ again."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import shutil
@@ -40,6 +41,9 @@ def root(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(demo, root)
     monkeypatch.chdir(root)
     monkeypatch.setattr(preview, "_baseline", None)
+    # Every file's stamp trusted, though the files were all written a moment ago (otherwise
+    # "racy", read again): the tests' edits must be seen through the stamps.
+    monkeypatch.setattr(preview, "_RACY_NS", 0)
     return root
 
 
@@ -176,7 +180,28 @@ def test_the_same_exports_again_read_nothing(root: Path, monkeypatch: pytest.Mon
     first = _pages_previewed(root)
     monkeypatch.setattr(preview, "load_source", None)
     monkeypatch.setattr(preview, "read_inputs", None)
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or read_bytes(path))
     assert _pages_previewed(root) == first
+    assert not [name for name in read if name.endswith(".csv")]
+
+
+def test_an_export_changed_within_a_tick_of_its_stamp_is_read_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's stamp is trusted only when the file had not changed for a while when it was
+    taken: the clock's tick is coarse, and a second save within it can keep the stamp."""
+    monkeypatch.setattr(preview, "_RACY_NS", 2_000_000_000)
+    _pages_previewed(root)  # the files were all written a moment ago
+    baseline = preview._baseline
+    assert baseline is not None
+    export = (root / "data" / "incidents.csv").resolve()
+    assert baseline.unchanged_bytes(export) is None
+    old = dataclasses.replace(baseline, stamped_ns=baseline.stamped_ns + 10_000_000_000)
+    assert old.unchanged_bytes(export) == export.read_bytes()
+    export.write_bytes(export.read_bytes().replace(b"P1", b"P2", 1))  # the same size
+    assert old.unchanged_bytes(export) is None
 
 
 @pytest.mark.parametrize("when", ["2026-06-01 09:00", "2026-12-01 09:00"])

@@ -14,6 +14,7 @@ another client, the as-of time moved) is a full read, which becomes the baseline
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,6 +39,13 @@ _CHUNK = 1 << 20  # bytes compared at a time when looking for the first differen
 _FEW_LINES = 1 << 20  # bytes of differing lines beyond which an export is read in full
 
 
+# A file's size, times of change and inode. Between two stamps that are equal its bytes are
+# the same (git's index trusts the same), unless it changed within a tick of the first being
+# taken (a "racy" file: the clock's tick is coarse), whose bytes are always read again.
+Stamp = tuple[int, int, int, int]
+_RACY_NS = 2_000_000_000
+
+
 @dataclass(frozen=True)
 class Baseline:
     data_dir: Path
@@ -46,6 +54,17 @@ class Baseline:
     exports: dict[str, list[tuple[Path, bytes]]]  # source -> its files and their bytes
     inputs: Inputs
     figures: Figures
+    stamps: dict[Path, Stamp]  # every file of the folder, as it was when `exports` were read
+    stamped_ns: int  # when they were taken
+
+    def unchanged_bytes(self, path: Path) -> bytes | None:
+        """The bytes the baseline read of `path`, when its stamp says they are still its."""
+        stamp = self.stamps.get(path)
+        if stamp is None or max(stamp[1], stamp[2]) > self.stamped_ns - _RACY_NS:
+            return None
+        if not _still(path, stamp):
+            return None
+        return next((data for files in self.exports.values() for p, data in files if p == path))
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,7 @@ def preview_figures(data_dir: Path, client_id: str | None, cache: Cache) -> Show
         if found is not None:
             return Shown(*found, whole=False)
     _baseline = None
+    stamped_ns = time.time_ns()
     before = _stamps(data_dir)
     inputs = read_inputs(data_dir, kept=cache)
     figures = portfolio_figures(inputs, as_of_instant(inputs, None), cache)
@@ -96,18 +116,28 @@ def preview_figures(data_dir: Path, client_id: str | None, cache: Cache) -> Show
             exports,
             inputs,
             figures,
+            before,
+            stamped_ns,
         )
     return Shown(inputs, figures, client.id, whole=True)
 
 
-def _stamps(data_dir: Path) -> dict[Path, tuple[int, int]]:
-    """The size and time of change of every file in the portfolio's folder."""
-    stamps = {}
-    for path in data_dir.rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            stamps[path] = (stat.st_size, stat.st_mtime_ns)
-    return stamps
+def _stamp(path: Path) -> Stamp:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _still(path: Path, stamp: Stamp) -> bool:
+    """Whether the file is there with that stamp."""
+    try:
+        return _stamp(path) == stamp
+    except OSError:
+        return False
+
+
+def _stamps(data_dir: Path) -> dict[Path, Stamp]:
+    """The stamp of every file in the portfolio's folder."""
+    return {path: _stamp(path) for path in data_dir.rglob("*") if path.is_file()}
 
 
 def _config_bytes(data_dir: Path) -> bytes | None:
@@ -117,12 +147,27 @@ def _config_bytes(data_dir: Path) -> bytes | None:
         return None
 
 
-def _exports(data_dir: Path, config: Config) -> dict[str, list[tuple[Path, bytes]]]:
+def _exports(
+    data_dir: Path,
+    config: Config,
+    baseline: Baseline | None = None,
+    stamps: dict[Path, Stamp] | None = None,
+) -> dict[str, list[tuple[Path, bytes]]]:
+    """Each source's files and their bytes: those the baseline read, for a file whose stamp
+    has not changed since (hundreds of megabytes not read again at every rebuild). `stamps`:
+    filled with each file's stamp as it was before its bytes were read."""
     exports = {}
     for name, table in SOURCES.items():
         paths = source_files(data_dir, table, config.source(name))
-        exports[name] = [(path, path.read_bytes()) for path in paths]
+        exports[name] = [(path, _bytes(path, baseline, stamps)) for path in paths]
     return exports
+
+
+def _bytes(path: Path, baseline: Baseline | None, stamps: dict[Path, Stamp] | None) -> bytes:
+    if stamps is not None:
+        stamps[path] = _stamp(path)
+    kept = baseline.unchanged_bytes(path) if baseline is not None else None
+    return kept if kept is not None else path.read_bytes()
 
 
 def _from_baseline(baseline: Baseline, client_id: str | None) -> tuple[Inputs, Figures, str] | None:
@@ -133,7 +178,8 @@ def _from_baseline(baseline: Baseline, client_id: str | None) -> tuple[Inputs, F
     minutes = read_minutes(config, CONTENT_DIR)
     if (len(minutes) or len(baseline.minutes)) and not minutes.equals(baseline.minutes):
         return None
-    exports = _exports(baseline.data_dir, config)
+    stamps: dict[Path, Stamp] = {}
+    exports = _exports(baseline.data_dir, config, baseline, stamps)
     if {n: [p for p, _ in files] for n, files in exports.items()} != {
         n: [p for p, _ in files] for n, files in baseline.exports.items()
     }:
@@ -147,7 +193,7 @@ def _from_baseline(baseline: Baseline, client_id: str | None) -> tuple[Inputs, F
                 old, new, client.id, SOURCES[name], config.source(name)
             ):
                 return None
-    return _client_only(baseline, config, client.id, changed, exports)
+    return _client_only(baseline, config, client.id, changed, exports, stamps)
 
 
 def _client_only(
@@ -156,6 +202,7 @@ def _client_only(
     client_id: str,
     changed: list[str],
     exports: dict[str, list[tuple[Path, bytes]]],
+    stamps: dict[Path, Stamp],
 ) -> tuple[Inputs, Figures, str] | None:
     """The client's inputs and figures, its edited sources read again, with the baseline's
     benchmark recomputed from the other clients' figures and the client's new ones."""
@@ -181,8 +228,8 @@ def _client_only(
         counts[name] = data_quality({name: raw.files}, {name: checked}, [client_id]).by_client[
             client_id
         ][name]
-    for name in changed:  # saved again meanwhile
-        if [(path, path.read_bytes()) for path, _ in exports[name]] != exports[name]:
+    for name in changed:  # saved again since its bytes were read: read in full
+        if not all(_still(path, stamps[path]) for path, _ in exports[name]):
             return None
     one = config.model_copy(update={"clients": [config.client(client_id)]})
     quality = replace(
