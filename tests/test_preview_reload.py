@@ -47,20 +47,20 @@ def root(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def _pages_previewed(root: Path) -> dict[str, str]:
-    shown = preview.preview_figures(root / "data", CLIENT, Cache(root / "cache"))
+def _pages_previewed(root: Path, client_id: str = CLIENT) -> dict[str, str]:
+    shown = preview.preview_figures(root / "data", client_id, Cache(root / "cache"))
     inputs, figures, client_id = shown.inputs, shown.figures, shown.client_id
     client = inputs.config.client(client_id)
     records = client_records(figures, client_id)
     return client_pages(inputs, figures, client, records, handwritten_pages(client_id))
 
 
-def _pages_built(root: Path) -> dict[str, str]:
+def _pages_built(root: Path, client_id: str = CLIENT) -> dict[str, str]:
     inputs = read_inputs(root / "data")
     figures = compute_figures(inputs.config, inputs.tables, as_of_instant(inputs, None))
-    client = inputs.config.client(CLIENT)
-    records = split_by_client(figures).get(CLIENT, {})
-    return client_pages(inputs, figures, client, records, handwritten_pages(CLIENT))
+    client = inputs.config.client(client_id)
+    records = split_by_client(figures).get(client_id, {})
+    return client_pages(inputs, figures, client, records, handwritten_pages(client_id))
 
 
 def _edit_line(root: Path, export: str, client: str, edit: Callable[[str], str]) -> None:
@@ -174,6 +174,18 @@ def test_after_an_edit_the_preview_shows_what_a_build_shows(
     )
     assert _pages_previewed(root) == _pages_built(root)
     assert read_again == ([] if client_only else [(root / "data").resolve()])
+
+
+def test_a_quarterly_client_after_an_edit_shows_what_a_build_shows(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its figures are computed per quarter alone, the months left out (and its pages,
+    which show no month, the same)."""
+    client = "bauhinia-secondary-school"
+    assert _pages_previewed(root, client) == _pages_built(root, client)
+    _edit_line(root, "incidents.csv", client, _new_priority)
+    monkeypatch.setattr(preview, "read_inputs", None)  # only the client's rows read again
+    assert _pages_previewed(root, client) == _pages_built(root, client)
 
 
 def test_the_same_exports_again_read_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -94,9 +94,13 @@ class Figures:
 
 
 def compute_figures(
-    config: Config, tables: dict[str, pd.DataFrame], as_of: pd.Timestamp
+    config: Config,
+    tables: dict[str, pd.DataFrame],
+    as_of: pd.Timestamp,
+    granularities: tuple[Granularity, ...] = GRANULARITIES,
 ) -> Figures:
-    """All figures for every client, from the validated tables, as at `as_of`."""
+    """All figures for every client, from the validated tables, as at `as_of`, per period of
+    each of `granularities` (a preview of one client needs only its own)."""
     as_of = as_of.tz_convert(
         config.timezone
     )  # its local date decides due dates and overdue actions
@@ -121,11 +125,11 @@ def compute_figures(
         judged["training"] = judge_training(records["training"], config, as_of)
     if "actions" in records or "minutes" in records:
         judged["meetings"] = meeting_register(records.get("minutes"), judged.get("actions"))
-    both = {g: per_period(judged, config, as_of, g) for g in GRANULARITIES}
+    both = {g: per_period(judged, config, as_of, g) for g in granularities}
     periods = {g: clients for g, (clients, _) in both.items()}
     sites = {g: by_site for g, (_, by_site) in both.items()}
     daily = daily_availability(judged.get("incidents"), config, as_of)
-    benchmarks = {g: benchmark(periods[g]) for g in GRANULARITIES}
+    benchmarks = {g: benchmark(periods[g]) for g in granularities}
     visits = upcoming_visits(tables["maintenance"], as_of) if "maintenance" in tables else None
     return Figures(as_of, judged, periods, benchmarks, sites, daily, warnings, visits)
 

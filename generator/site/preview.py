@@ -27,6 +27,7 @@ from generator.build import as_of_instant, latest_timestamp, portfolio_figures
 from generator.cache import Cache
 from generator.figures.metrics import Figures, benchmark, compute_figures
 from generator.figures.periods import GRANULARITIES
+from generator.figures.report import granularity_of
 from generator.inputs.config import Config, Source
 from generator.inputs.load import column_as_written, load_source, source_files
 from generator.inputs.minutes import CONTENT_DIR, read_minutes
@@ -239,9 +240,16 @@ def _client_only(
     as_of = baseline.figures.as_of
     if config.as_of is None and _moves_as_of(baseline, inputs, client_id):
         return None
-    mine = compute_figures(one, tables, as_of)
+    # Only the client's own periods: its pages show no other (those of the other kind, and
+    # their benchmark, are then the other clients' alone).
+    mine = compute_figures(one, tables, as_of, (granularity_of(config.client(client_id)),))
     periods = {
-        g: pd.concat([_without(baseline.figures.periods[g], client_id), mine.periods[g]])
+        g: pd.concat(
+            [
+                _without(baseline.figures.periods[g], client_id),
+                *([mine.periods[g]] if g in mine.periods else []),
+            ]
+        )
         for g in GRANULARITIES
     }
     figures = replace(mine, benchmark={g: benchmark(periods[g]) for g in GRANULARITIES})
