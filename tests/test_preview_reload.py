@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from generator.build import as_of_instant
 from generator.cache import Cache
 from generator.demo import write_demo
@@ -186,6 +187,42 @@ def test_a_quarterly_client_after_an_edit_shows_what_a_build_shows(
     _edit_line(root, "incidents.csv", client, _new_priority)
     monkeypatch.setattr(preview, "read_inputs", None)  # only the client's rows read again
     assert _pages_previewed(root, client) == _pages_built(root, client)
+
+
+def test_a_preview_started_again_renders_no_page_and_never_a_stale_one(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's first build keeps its pages under the fingerprint of what they are made
+    from: a server started again on the same inputs renders none, and one started on other
+    inputs (an edited row, an edited hand-written page) renders them."""
+    for name in ("mkdocs.yml", "site_overrides"):  # as at the repository's root
+        (root / name).symlink_to(REPO / name)
+    rendered: list[str] = []
+    client_pages_of = preview.client_pages
+
+    def counted(*args, **kwargs):
+        rendered.append("pages")
+        return client_pages_of(*args, **kwargs)
+
+    monkeypatch.setattr(preview, "client_pages", counted)
+
+    def started_again() -> dict[str, str]:
+        monkeypatch.setattr(preview, "_baseline", None)
+        shown = preview.preview_figures(root / "data", CLIENT, Cache(root / "cache"))
+        records = client_records(shown.figures, CLIENT)
+        handwritten = handwritten_pages(CLIENT)
+        return preview.preview_pages(shown, records, handwritten, "en", Cache(root / "cache"))
+
+    assert started_again() == _pages_built(root)
+    assert started_again() == _pages_built(root)
+    assert rendered == ["pages"]
+    _edit_line(root, "incidents.csv", CLIENT, _new_priority)
+    assert started_again() == _pages_built(root)
+    assert rendered == ["pages", "pages"]
+    minutes = next((root / "content").rglob("minutes-*.md"))
+    minutes.write_text(minutes.read_text() + "\nAdded after the meeting.\n")
+    assert started_again() == _pages_built(root)
+    assert rendered == ["pages", "pages", "pages"]
 
 
 def test_the_same_exports_again_read_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator.build import as_of_instant, latest_timestamp, portfolio_figures
-from generator.cache import Cache
+from generator.cache import Cache, key
 from generator.figures.metrics import Figures, benchmark, compute_figures
 from generator.figures.periods import GRANULARITIES
 from generator.figures.report import granularity_of
@@ -35,6 +35,8 @@ from generator.inputs.quality import data_quality
 from generator.inputs.read import CONFIG_FILE, Inputs, read_inputs
 from generator.inputs.tables import SOURCES, Table
 from generator.inputs.validate import kept_rows, validate_table
+from generator.site.client_site import HandWritten, data_fingerprint, input_fingerprint
+from generator.site.pages import client_pages
 
 _CHUNK = 1 << 20  # bytes compared at a time when looking for the first difference
 _FEW_LINES = 1 << 20  # bytes of differing lines beyond which an export is read in full
@@ -121,6 +123,32 @@ def preview_figures(data_dir: Path, client_id: str | None, cache: Cache) -> Show
             stamped_ns,
         )
     return Shown(inputs, figures, client.id, whole=True)
+
+
+def preview_pages(
+    shown: Shown,
+    records: dict[str, pd.DataFrame],
+    handwritten: list[HandWritten],
+    code: str,
+    cache: Cache,
+) -> dict[str, str]:
+    """The client's pages in the current language (`code`). After a full read (a server's
+    first build) they are those an earlier preview made from the same inputs, when one did:
+    kept under the fingerprint an unchanged rebuild compares, so that a server started again
+    renders none. After an edit they are rendered."""
+    inputs, figures = shown.inputs, shown.figures
+    client = inputs.config.client(shown.client_id)
+
+    def rendered() -> dict[str, str]:
+        return client_pages(inputs, figures, client, records, handwritten)
+
+    if not shown.whole:
+        return rendered()
+    data = data_fingerprint(inputs, figures, client.id, records)
+    entry_key = key(input_fingerprint(inputs, client.id, data), code)
+    pages = cache.through("preview-pages", entry_key, rendered)
+    cache.save()
+    return pages
 
 
 def _stamp(path: Path) -> Stamp:

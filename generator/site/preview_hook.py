@@ -27,8 +27,8 @@ from generator.site.client_site import (
 )
 from generator.site.events import FOLDER
 from generator.site.i18n import SOURCE, language
-from generator.site.pages import client_pages, client_records
-from generator.site.preview import preview_figures, same_theme
+from generator.site.pages import client_records
+from generator.site.preview import preview_figures, preview_pages, same_theme
 
 PREVIEW_DIR = Path("build") / "preview"
 # Shared with `svcsite build --out site`; SVCSITE_CACHE puts it elsewhere (as `make bench` does).
@@ -65,7 +65,7 @@ def preview(config, data_dir: Path, client_id: str | None):
         )
     with language(code):
         handwritten = handwritten_pages(client_id)
-        pages = client_pages(inputs, figures, client, records, handwritten)
+        pages = preview_pages(shown, records, handwritten, code, Cache(CACHE_DIR))
         nav = navigation(handwritten)
     if code != SOURCE:  # Material's own words in the language
         config.theme["language"] = code
