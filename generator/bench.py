@@ -130,25 +130,32 @@ PREVIEW = """
 import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from generator.bench import serve_rebuild
 site = Path(sys.argv[1])
-def rebuild(first=False):
-    config = load_config(site_dir=str(site))
-    if first:
-        config.plugins.on_startup(command="serve", dirty=True)
-    build(config, dirty=True)
-rebuild(first=True)
+serve_rebuild(site, first=True)
 measured = {"first": time.perf_counter() - started}
 if len(sys.argv) > 2:
     export, old, new = Path(sys.argv[2]), sys.argv[3].encode(), sys.argv[4].encode()
     export.write_bytes(export.read_bytes().replace(old, new, 1))
     saved = time.perf_counter()  # from the save (a 200 MB file takes a moment to write)
-    rebuild()
+    serve_rebuild(site)
     measured["reload"] = time.perf_counter() - saved
 print(json.dumps(measured))
 """
 EDITED_SUMMARY = "Bench edit: reader replaced"
+
+
+def serve_rebuild(site: Path, first: bool = False) -> None:
+    """One build as a running `mkdocs serve --dirty` makes it (on a save, or `first` when the
+    server starts): the config and its hooks loaded again, the site built into `site`, in
+    this process, which the server's plugins outlive."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(site_dir=str(site))
+    if first:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
 
 
 def _portfolio(directory: Path, clients: int, months: int) -> Path:

@@ -182,18 +182,12 @@ def test_a_page_whose_fragments_changed_is_rebuilt_by_a_dirty_build(tmp_path: Pa
 SERVER_REBUILDS = """
 import json, sys
 from pathlib import Path
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from generator.bench import serve_rebuild
 site, export = Path(sys.argv[1]), Path(sys.argv[2])
-def rebuild(first=False):
-    config = load_config(site_dir=str(site))
-    if first:
-        config.plugins.on_startup(command="serve", dirty=True)
-    build(config, dirty=True)
-rebuild(first=True)
+serve_rebuild(site, first=True)
 before = {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*.html")}
 export.write_text(export.read_text().replace(sys.argv[3], sys.argv[4]))
-rebuild()
+serve_rebuild(site)
 print(json.dumps([name for name, mtime in before.items()
                   if (site / name).stat().st_mtime_ns != mtime]))
 """

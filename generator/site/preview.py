@@ -271,15 +271,8 @@ def _client_only(
     # Only the client's own periods: its pages show no other (those of the other kind, and
     # their benchmark, are then the other clients' alone).
     mine = compute_figures(one, tables, as_of, (granularity_of(config.client(client_id)),))
-    periods = {
-        g: pd.concat(
-            [
-                _without(baseline.figures.periods[g], client_id),
-                *([mine.periods[g]] if g in mine.periods else []),
-            ]
-        )
-        for g in GRANULARITIES
-    }
+    periods = {g: _without(baseline.figures.periods[g], client_id) for g in GRANULARITIES}
+    periods |= {g: pd.concat([periods[g], frame]) for g, frame in mine.periods.items()}
     figures = replace(mine, benchmark={g: benchmark(periods[g]) for g in GRANULARITIES})
     return replace(inputs, config=config), figures, client_id
 

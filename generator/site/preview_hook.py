@@ -44,10 +44,11 @@ def preview(config, data_dir: Path, client_id: str | None):
     """Generate the pages of `client_id` (else the first client) of the portfolio in
     `data_dir`, point MkDocs at them and watch `data_dir`."""
     keep_between_runs(CACHE_DIR)
+    kept = Cache(CACHE_DIR)
     # MkDocs' own error type: the operator sees the problems, not a traceback, and
     # `mkdocs serve` keeps running until the inputs are mended.
     try:
-        shown = preview_figures(data_dir, client_id, Cache(CACHE_DIR))
+        shown = preview_figures(data_dir, client_id, kept)
     except InputError as error:
         problems = "\n".join(f"  {problem}" for problem in error.problems)
         raise PluginError(f"svcsite: the inputs cannot be read:\n{problems}") from None
@@ -65,7 +66,7 @@ def preview(config, data_dir: Path, client_id: str | None):
         )
     with language(code):
         handwritten = handwritten_pages(client_id)
-        pages = preview_pages(shown, records, handwritten, code, Cache(CACHE_DIR))
+        pages = preview_pages(shown, records, handwritten, code, kept)
         nav = navigation(handwritten)
     if code != SOURCE:  # Material's own words in the language
         config.theme["language"] = code

@@ -33,9 +33,8 @@ def _missing(value: object) -> bool:
 def _decimal(value: float, decimals: int, sign: bool = False) -> str:
     """A number in the current language's conventions (CLDR), e.g. 1,234.5."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(value, format=(f"+{pattern};-{pattern}" if sign else pattern),
+    return format_decimal(value, format=(f"+{pattern};-{pattern}" if sign else pattern),
                           locale=i18n.current().locale)  # fmt: skip
-    return text
 
 
 def pct(value: object, decimals: int = 1) -> str:
